@@ -1,0 +1,338 @@
+/**
+ * The data of the studio: configs, datasets, runs, checkpoints, metrics.
+ * Plain serialisable types only; they cross every process boundary as JSON.
+ */
+
+// ---------------------------------------------------------------------------
+// Compute backends
+
+/** The backend ladder, best first (DESIGN.md "Compute backends"). */
+export const BACKENDS = ['tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'] as const;
+export type BackendName = (typeof BACKENDS)[number];
+
+export interface BackendRejection {
+  backend: BackendName;
+  /** A sentence: why this better backend was not taken, e.g. "not installed". */
+  reason: string;
+}
+
+export interface EngineInfo {
+  /** The backend in use. */
+  backend: BackendName;
+  /** Why this one: "forced by --backend", "best available", ... */
+  reason: string;
+  /** Every better candidate that was tried and why it was not taken. */
+  rejected: BackendRejection[];
+  tfjsVersion: string;
+  /** Threads the backend computes with (wasm in Node: 1). */
+  threads: number;
+  /** wasm only: whether the SIMD build is in use. */
+  simd?: boolean;
+  nodeVersion: string;
+  platform: string;
+}
+
+export type EngineState = 'starting' | 'ready' | 'busy' | 'crashed' | 'stopped';
+
+export interface EngineStatus {
+  state: EngineState;
+  /** For 'crashed': what happened, as a sentence. */
+  message?: string;
+  info?: EngineInfo;
+}
+
+// ---------------------------------------------------------------------------
+// Model and training configuration (a single typed config is the model's whole interface)
+
+export type PositionalEncodingKind = 'sinusoidal' | 'learned';
+/** Post-LN as in the paper (x + Sublayer(x) then LayerNorm), or pre-LN. */
+export type NormPosition = 'post' | 'pre';
+
+export interface ModelConfig {
+  /** Source vocabulary size (from the tokenizer). */
+  srcVocabSize: number;
+  /** Target vocabulary size; equal to srcVocabSize when the vocabulary is shared. */
+  tgtVocabSize: number;
+  /** d_model: width of every sublayer output. */
+  dModel: number;
+  /** h: attention heads; d_k = d_v = d_model / h. */
+  heads: number;
+  /** d_ff: inner width of the position-wise feed-forward network. */
+  dFF: number;
+  /** N for the encoder stack. */
+  encoderLayers: number;
+  /** N for the decoder stack. */
+  decoderLayers: number;
+  /** P_drop, applied to sublayer outputs, embedding sums and attention weights. */
+  dropout: number;
+  /** Longest sequence (in tokens, with <s> / </s>) the positional encoding covers. */
+  maxPositions: number;
+  positionalEncoding: PositionalEncodingKind;
+  normPosition: NormPosition;
+  /** Paper 3.4: one matrix for source and target embeddings and the pre-softmax projection. Needs a shared vocabulary. */
+  tieEmbeddings: boolean;
+}
+
+export type EarlyStoppingMetric = 'bleu' | 'valid_loss';
+
+export interface TrainConfig {
+  /** Target tokens per batch (batches are built by token count, bucketed by length). */
+  batchTokens: number;
+  /** Stop after this many optimiser steps. */
+  maxSteps: number;
+  /** Warm-up steps of the learning-rate schedule. */
+  warmupSteps: number;
+  /** lr = lrFactor * d_model^-0.5 * min(step^-0.5, step * warmup^-1.5). */
+  lrFactor: number;
+  adamBeta1: number;
+  adamBeta2: number;
+  adamEpsilon: number;
+  /** epsilon_ls of label smoothing. */
+  labelSmoothing: number;
+  /** Clip the global gradient norm to this (0 = off). */
+  clipNorm: number;
+  /** Drop training pairs longer than this many tokens on either side. */
+  maxLength: number;
+  /** Validation loss every N steps. */
+  validEvery: number;
+  /** BLEU/chrF (greedy decode on a validation sample) every N steps; 0 = off. */
+  bleuEvery: number;
+  /** Validation sentences decoded for BLEU (a fixed sample). */
+  bleuSamples: number;
+  /** Write a checkpoint every N steps (and always at stop). */
+  checkpointEvery: number;
+  /** Keep the last N checkpoints (plus the best). */
+  keepLast: number;
+  /** Early stopping: stop after `patience` evaluations without improvement; 0 = off. */
+  patience: number;
+  earlyStoppingMetric: EarlyStoppingMetric;
+  /** Seed for initialisation, dropout and data order. */
+  seed: number;
+}
+
+export type PresetName = 'tiny' | 'small' | 'base';
+
+/** Model knobs a preset fixes; vocabulary sizes come from the dataset's tokenizer. */
+export type ModelShape = Omit<ModelConfig, 'srcVocabSize' | 'tgtVocabSize'>;
+
+export interface Preset {
+  name: PresetName;
+  description: string;
+  model: ModelShape;
+  train: TrainConfig;
+  /** Suggested BPE vocabulary size for a dataset trained with this preset. */
+  vocabSize: number;
+}
+
+const PAPER_TRAIN: TrainConfig = {
+  batchTokens: 4096,
+  maxSteps: 100_000,
+  warmupSteps: 4000,
+  lrFactor: 1,
+  adamBeta1: 0.9,
+  adamBeta2: 0.98,
+  adamEpsilon: 1e-9,
+  labelSmoothing: 0.1,
+  clipNorm: 1,
+  maxLength: 100,
+  validEvery: 1000,
+  bleuEvery: 5000,
+  bleuSamples: 500,
+  checkpointEvery: 5000,
+  keepLast: 5,
+  patience: 0,
+  earlyStoppingMetric: 'bleu',
+  seed: 1,
+};
+
+export const PRESETS: Record<PresetName, Preset> = {
+  tiny: {
+    name: 'tiny',
+    description: 'Seconds to minutes on a laptop CPU: for seeing the whole loop work.',
+    model: {
+      dModel: 64,
+      heads: 4,
+      dFF: 256,
+      encoderLayers: 2,
+      decoderLayers: 2,
+      dropout: 0.1,
+      maxPositions: 128,
+      positionalEncoding: 'sinusoidal',
+      normPosition: 'post',
+      tieEmbeddings: true,
+    },
+    train: {
+      ...PAPER_TRAIN,
+      batchTokens: 1024,
+      maxSteps: 400,
+      warmupSteps: 100,
+      lrFactor: 2,
+      validEvery: 50,
+      bleuEvery: 200,
+      bleuSamples: 100,
+      checkpointEvery: 100,
+      keepLast: 3,
+    },
+    vocabSize: 2000,
+  },
+  small: {
+    name: 'small',
+    description: 'A real model for a small corpus (Multi30k) on a CPU or a modest GPU.',
+    model: {
+      dModel: 256,
+      heads: 4,
+      dFF: 1024,
+      encoderLayers: 3,
+      decoderLayers: 3,
+      dropout: 0.1,
+      maxPositions: 256,
+      positionalEncoding: 'sinusoidal',
+      normPosition: 'post',
+      tieEmbeddings: true,
+    },
+    train: {
+      ...PAPER_TRAIN,
+      batchTokens: 2048,
+      maxSteps: 20_000,
+      warmupSteps: 2000,
+      lrFactor: 1,
+      validEvery: 250,
+      bleuEvery: 1000,
+      bleuSamples: 200,
+      checkpointEvery: 1000,
+    },
+    vocabSize: 8000,
+  },
+  base: {
+    name: 'base',
+    description: 'The paper\'s base model (6+6 layers, d_model 512, 8 heads, d_ff 2048): wants a GPU.',
+    model: {
+      dModel: 512,
+      heads: 8,
+      dFF: 2048,
+      encoderLayers: 6,
+      decoderLayers: 6,
+      dropout: 0.1,
+      maxPositions: 512,
+      positionalEncoding: 'sinusoidal',
+      normPosition: 'post',
+      tieEmbeddings: true,
+    },
+    train: { ...PAPER_TRAIN },
+    vocabSize: 32000,
+  },
+};
+
+// ---------------------------------------------------------------------------
+// Datasets
+
+export interface LengthHistogram {
+  /** Upper bound (inclusive) of each bucket, in tokens. */
+  bounds: number[];
+  counts: number[];
+}
+
+export interface SideStats {
+  lang: string;
+  tokens: number;
+  /** Distinct whitespace-separated words. */
+  vocabulary: number;
+  meanLength: number;
+  maxLength: number;
+  histogram: LengthHistogram;
+  topTokens: { token: string; count: number }[];
+}
+
+export interface CleaningReport {
+  read: number;
+  kept: number;
+  droppedEmpty: number;
+  droppedTooLong: number;
+  droppedRatio: number;
+  droppedDuplicate: number;
+  droppedIdentical: number;
+}
+
+export interface DatasetStats {
+  trainPairs: number;
+  validPairs: number;
+  src: SideStats;
+  tgt: SideStats;
+  cleaning: CleaningReport;
+  /** BPE vocabulary size actually learned. */
+  vocabSize: number;
+}
+
+export interface DatasetMeta {
+  id: string;
+  name: string;
+  srcLang: string;
+  tgtLang: string;
+  createdAt: string;
+  /** Where the pairs came from (file names only). */
+  sources: string[];
+  trainPairs: number;
+  validPairs: number;
+  vocabSize: number;
+  sharedVocab: boolean;
+}
+
+// ---------------------------------------------------------------------------
+// Runs, metrics, checkpoints
+
+export type RunStatus = 'created' | 'running' | 'paused' | 'stopped' | 'completed' | 'failed';
+
+export interface RunInfo {
+  id: string;
+  name: string;
+  datasetId: string;
+  preset: PresetName | 'custom';
+  model: ModelConfig;
+  train: TrainConfig;
+  status: RunStatus;
+  /** For 'failed': the reason, as a sentence. */
+  error?: string;
+  createdAt: string;
+  updatedAt: string;
+  step: number;
+  backend?: BackendName;
+}
+
+/** One line of metrics.jsonl. `kind` says which fields are present. */
+export type MetricRecord =
+  | {
+      kind: 'train';
+      step: number;
+      time: number;
+      loss: number;
+      lr: number;
+      gradNorm: number;
+      tokensPerSec: number;
+    }
+  | { kind: 'valid'; step: number; time: number; loss: number; perplexity: number }
+  | { kind: 'bleu'; step: number; time: number; bleu: number; chrf: number; samples: number };
+
+export interface CheckpointInfo {
+  runId: string;
+  step: number;
+  createdAt: string;
+  validLoss?: number;
+  bleu?: number;
+  bytes: number;
+  best: boolean;
+  /** Set when the checkpoint was made by averaging others. */
+  averagedFrom?: number[];
+}
+
+export interface TrainProgress {
+  runId: string;
+  step: number;
+  totalSteps: number;
+  loss: number;
+  lr: number;
+  gradNorm: number;
+  tokensPerSec: number;
+  /** Seconds left at the current speed. */
+  etaSec: number;
+  validLoss?: number;
+}
