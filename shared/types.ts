@@ -247,6 +247,8 @@ export interface CleaningReport {
   read: number;
   kept: number;
   droppedEmpty: number;
+  /** Pairs with a side shorter than the minimum length. */
+  droppedTooShort: number;
   droppedTooLong: number;
   droppedRatio: number;
   droppedDuplicate: number;
@@ -259,8 +261,12 @@ export interface DatasetStats {
   src: SideStats;
   tgt: SideStats;
   cleaning: CleaningReport;
-  /** BPE vocabulary size actually learned. */
+  /** For the user's own validation files: only empty pairs are dropped from them. */
+  validCleaning?: CleaningReport;
+  /** BPE vocabulary size actually learned (the source one when vocabularies are separate). */
   vocabSize: number;
+  /** Target BPE vocabulary size when vocabularies are separate. */
+  tgtVocabSize?: number;
 }
 
 export interface DatasetMeta {
@@ -275,6 +281,10 @@ export interface DatasetMeta {
   validPairs: number;
   vocabSize: number;
   sharedVocab: boolean;
+  /** Target vocabulary size when `sharedVocab` is false (tokenizer.src.json + tokenizer.tgt.json). */
+  tgtVocabSize?: number;
+  /** Format the pairs were read from. */
+  format?: 'text' | 'tsv' | 'csv' | 'jsonl';
 }
 
 // ---------------------------------------------------------------------------
