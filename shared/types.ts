@@ -306,6 +306,33 @@ export interface RunInfo {
   updatedAt: string;
   step: number;
   backend?: BackendName;
+  /**
+   * What happened to the run's settings over its life, oldest first: creation, import,
+   * and every resume, with any setting changed explicitly at that point.
+   */
+  history?: RunHistoryEntry[];
+}
+
+/** Training settings that may be changed when a run is resumed (explicitly, and logged). */
+export type ResumeOverrideField =
+  | 'lrFactor'
+  | 'maxSteps'
+  | 'validEvery'
+  | 'bleuEvery'
+  | 'checkpointEvery'
+  | 'keepLast'
+  | 'patience';
+
+/** One entry of a run's history in run.json. */
+export interface RunHistoryEntry {
+  time: string;
+  event: 'created' | 'imported' | 'resumed';
+  /** The step the run stood at (for 'resumed': the checkpoint it continues from). */
+  step: number;
+  /** Settings changed at this point, with their old and new values. */
+  changes?: { field: ResumeOverrideField; from: number; to: number }[];
+  /** A sentence of detail, e.g. the file a run was imported from. */
+  note?: string;
 }
 
 /** One line of metrics.jsonl. `kind` says which fields are present. */
@@ -323,6 +350,11 @@ export type MetricRecord =
   | { kind: 'bleu'; step: number; time: number; bleu: number; chrf: number; samples: number };
 
 export interface CheckpointInfo {
+  /**
+   * The checkpoint's folder name under runs/<id>/checkpoints/: the step for trained
+   * checkpoints ("3000"), "avg-<steps>" for averaged ones. What read/export/delete take.
+   */
+  id: string;
   runId: string;
   step: number;
   createdAt: string;
