@@ -41,7 +41,12 @@ export function modelConfigIssues(c: ModelConfig): ConfigIssue[] {
   positiveInt(issues, 'decoderLayers', c.decoderLayers, 'decoder layers');
   positiveInt(issues, 'maxPositions', c.maxPositions, 'max positions');
   inRange(issues, 'dropout', c.dropout, 0, 0.9, 'dropout');
-  if (Number.isInteger(c.dModel) && Number.isInteger(c.heads) && c.heads > 0 && c.dModel % c.heads !== 0) {
+  if (
+    Number.isInteger(c.dModel) &&
+    Number.isInteger(c.heads) &&
+    c.heads > 0 &&
+    c.dModel % c.heads !== 0
+  ) {
     issues.push({
       field: 'dModel',
       message: `d_model ${c.dModel} is not divisible by heads ${c.heads}; d_k = d_model / h must be a whole number.`,

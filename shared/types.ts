@@ -205,7 +205,8 @@ export const PRESETS: Record<PresetName, Preset> = {
   },
   base: {
     name: 'base',
-    description: 'The paper\'s base model (6+6 layers, d_model 512, 8 heads, d_ff 2048): wants a GPU.',
+    description:
+      "The paper's base model (6+6 layers, d_model 512, 8 heads, d_ff 2048): wants a GPU.",
     model: {
       dModel: 512,
       heads: 8,

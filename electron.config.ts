@@ -1,0 +1,42 @@
+/**
+ * electron-vite config: `electron-vite build -c electron.config.ts`.
+ * main: the app (main/index.ts), the engine worker as its own bundle, and the headless CLI;
+ * preload: one sandbox-safe CommonJS file with its dependencies bundled in;
+ * renderer: the React app rooted at renderer/.
+ */
+import react from '@vitejs/plugin-react';
+import { defineConfig } from 'electron-vite';
+import { resolve } from 'node:path';
+
+export default defineConfig({
+  main: {
+    build: {
+      outDir: 'out/main',
+      rollupOptions: {
+        input: {
+          index: resolve(__dirname, 'main/index.ts'),
+          worker: resolve(__dirname, 'main/engine/worker.ts'),
+          cli: resolve(__dirname, 'main/cli.ts'),
+        },
+      },
+    },
+  },
+  preload: {
+    build: {
+      outDir: 'out/preload',
+      externalizeDeps: false,
+      rollupOptions: {
+        input: { preload: resolve(__dirname, 'main/preload.ts') },
+        output: { format: 'cjs', entryFileNames: '[name].cjs' },
+      },
+    },
+  },
+  renderer: {
+    root: resolve(__dirname, 'renderer'),
+    plugins: [react()],
+    build: {
+      outDir: resolve(__dirname, 'out/renderer'),
+      rollupOptions: { input: resolve(__dirname, 'renderer/index.html') },
+    },
+  },
+});
