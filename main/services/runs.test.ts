@@ -106,7 +106,7 @@ describe('RunsService', () => {
     // 30 is corrupt (same size, wrong bytes): resume must fall back to 20.
     const f = path.join(checkpointDir(dir, 30), MODEL_FILE);
     const bytes = await fsp.readFile(f);
-    bytes[bytes.length - 1] ^= 1;
+    bytes[bytes.length - 1] = bytes[bytes.length - 1]! ^ 1;
     await fsp.writeFile(f, bytes);
     // A killed writer's leftovers are cleared.
     await fsp.mkdir(path.join(dir, 'checkpoints', '.tmp-40-dead'));

@@ -87,7 +87,7 @@ describe('checkpointIO', () => {
     await writeCheckpoint(runDir, fakeCheckpoint(100, SHA));
     const f = path.join(checkpointDir(runDir, 100), OPTIMIZER_FILE);
     const bytes = await fsp.readFile(f);
-    bytes[bytes.length - 3] ^= 0xff;
+    bytes[bytes.length - 3] = bytes[bytes.length - 3]! ^ 0xff;
     await fsp.writeFile(f, bytes);
     expect((await listCheckpoints(runDir)).map((c) => c.id)).toEqual(['100']);
     await expect(readCheckpoint(runDir, 100)).rejects.toMatchObject({
