@@ -33,7 +33,7 @@ import {
 import type { CorpusFormat } from '../text/corpusFormats';
 import { WordCounter, trainTokenizerPair } from '../text/bpeTrainer';
 import type { BpeTokenizer } from '../text/tokenizer';
-import { fsyncDir, writeJsonAtomic, writeFileAtomic } from './fsAtomic';
+import { TRASH_PREFIX, fsyncDir, removeAtomic, writeFileAtomic, writeJsonAtomic } from './atomicFs';
 import { LineWriter, checkCancelled, inspectFile, readLines } from './datasetsIO';
 import type { CorpusFileInfo } from './datasetsIO';
 
@@ -322,10 +322,7 @@ export class DatasetService {
         { id, runs: users.join(', ') },
       );
     }
-    const trash = join(this.dir, `.deleting-${id}-${randomBytes(3).toString('hex')}`);
-    await rename(join(this.dir, id), trash);
-    await fsyncDir(this.dir);
-    await rm(trash, { recursive: true, force: true });
+    await removeAtomic(join(this.dir, id));
   }
 
   // -------------------------------------------------------------------------
@@ -893,7 +890,7 @@ export class DatasetService {
   /** Removes a dot-folder left by a killed import (its process is gone) or an interrupted delete. */
   private async sweep(entry: string): Promise<void> {
     const m = /^\.import-(\d+)-/.exec(entry);
-    const stale = entry.startsWith('.deleting-') || (m !== null && !isAlive(Number(m[1])));
+    const stale = entry.startsWith(TRASH_PREFIX) || (m !== null && !isAlive(Number(m[1])));
     if (stale) await rm(join(this.dir, entry), { recursive: true, force: true }).catch(() => undefined);
   }
 

@@ -109,7 +109,9 @@ export async function* readLines(info: CorpusFileInfo, options: ReadLinesOptions
   } catch (err) {
     throw unreadable(info.name, err);
   }
-  const raw = fh.createReadStream({ highWaterMark: CHUNK_BYTES, autoClose: true });
+  // Gzip reads smaller compressed chunks: each expands several-fold, and progress is
+  // measured in compressed bytes, so big chunks would make the bar jump.
+  const raw = fh.createReadStream({ highWaterMark: info.gzip ? CHUNK_BYTES / 4 : CHUNK_BYTES, autoClose: true });
   let source: Readable = raw;
   if (info.gzip) {
     const gunzip = createGunzip({ chunkSize: CHUNK_BYTES });

@@ -298,7 +298,12 @@ export function describeColumns(
   }
   const width = rows.reduce((m, r) => Math.max(m, r.length), 0);
   const first = rows[0] ?? [];
-  const header = rows.length > 1 && first.length >= 2 && first.every(looksLikeHeaderName);
+  // A header: short identifier-like names (no sentence punctuation), at least one a known column name.
+  const header =
+    rows.length > 1 &&
+    first.length >= 2 &&
+    first.every((f) => /^[A-Za-z_][\w ()-]{0,30}$/.test(f.trim())) &&
+    first.some(looksLikeHeaderName);
   const body = header ? rows.slice(1) : rows;
   const columns: ColumnInfo[] = [];
   for (let c = 0; c < width; c++) {
