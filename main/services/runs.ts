@@ -346,6 +346,8 @@ export class RunsService {
         );
       }
     }
+    // A killed writer leaves .tmp-/.trash- entries (run.json rewrites, checkpoints, deletions).
+    await removeLeftovers(runDir);
     await removeLeftovers(checkpointsDir(runDir));
     const all = await listCheckpoints(runDir);
     const rejected: ResumePlan['rejected'] = [];
