@@ -285,7 +285,7 @@ export interface DatasetMeta {
   /** Target vocabulary size when `sharedVocab` is false (tokenizer.src.json + tokenizer.tgt.json). */
   tgtVocabSize?: number;
   /** Format the pairs were read from. */
-  format?: 'text' | 'tsv' | 'csv' | 'jsonl';
+  format?: 'aligned' | 'tsv' | 'csv' | 'jsonl';
 }
 
 // ---------------------------------------------------------------------------
