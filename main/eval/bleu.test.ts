@@ -237,7 +237,7 @@ describe('corpusBleu: complete result and signature (sacreBLEU 2.6.0)', () => {
   });
 });
 
-describe('corpusBleu: input checks and speed', () => {
+describe('corpusBleu: input checks', () => {
   it('rejects reference streams whose length differs from the hypotheses', () => {
     expect(() => corpusBleu(['a', 'b'], [['a']])).toThrow(AppError);
     expect(() => corpusBleu(['a', 'b'], [['a']])).toThrow(/stream 1 has 1 lines but there are 2/);
@@ -246,18 +246,5 @@ describe('corpusBleu: input checks and speed', () => {
   it('rejects an empty corpus and a segment without any reference', () => {
     expect(() => corpusBleu([], [[]])).toThrow(/at least one hypothesis/);
     expect(() => corpusBleu(['a'], [[null]])).toThrow(/segment 1 has no reference/);
-  });
-
-  it('scores 1,000 sentence pairs in well under a second', () => {
-    const hyps: string[] = [];
-    const refs: string[] = [];
-    for (let i = 0; i < 1000; i++) {
-      hyps.push(`Ein Mann mit ${i} Hunden läuft am Strand, während die Sonne untergeht.`);
-      refs.push(`Ein Mann läuft mit ${i % 7} Hunden am Strand entlang, als die Sonne unterging.`);
-    }
-    const start = performance.now();
-    corpusBleu(hyps, [refs]);
-    // Generous bound on a shared 2-core machine: a guard against quadratic behaviour.
-    expect(performance.now() - start).toBeLessThan(1000);
   });
 });

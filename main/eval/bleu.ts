@@ -5,6 +5,8 @@
 
 import { AppError, ErrorCode } from '../../shared/errors';
 import { SACREBLEU_VERSION, pyFormatFixed, pyRstrip, pySplit } from './compat';
+import { SymbolIds, countNgrams } from './ngrams';
+import type { NgramCounts } from './ngrams';
 import { referencesPerSegment } from './references';
 import type { ReferenceStreams } from './references';
 import { tokenize13a } from './tokenizer13a';
@@ -153,19 +155,6 @@ export function computeBleu(
   return { score, counts, totals, precisions, bp, sysLen, refLen };
 }
 
-/** The n-gram counts (all orders in one map) and length of one tokenized segment. */
-function extractNgrams(tokens: readonly string[], maxOrder: number): Map<string, number> {
-  const ngrams = new Map<string, number>();
-  for (let n = 1; n <= maxOrder; n++) {
-    for (let i = 0; i + n <= tokens.length; i++) {
-      // Tokens contain no whitespace, so a space-joined key is unique per n-gram and order.
-      const key = n === 1 ? (tokens[i] as string) : tokens.slice(i, i + n).join(' ');
-      ngrams.set(key, (ngrams.get(key) ?? 0) + 1);
-    }
-  }
-  return ngrams;
-}
-
 /** sacreBLEU's `_get_closest_ref_len`: the closest length, the shorter one on a tie. */
 function closestRefLen(hypLen: number, refLens: readonly number[]): number {
   let closestDiff = -1;
@@ -248,30 +237,41 @@ function scoreCorpus(
   let refLen = 0;
 
   hypotheses.forEach((hyp, seg) => {
-    // Clip against the maximum count of each n-gram over all references.
-    const refNgrams = new Map<string, number>();
-    const refLens: number[] = [];
-    for (const ref of perSegment[seg] ?? []) {
-      const tokens = preprocess(ref);
-      refLens.push(tokens.length);
-      for (const [ngram, count] of extractNgrams(tokens, order)) {
-        if (count > (refNgrams.get(ngram) ?? 0)) refNgrams.set(ngram, count);
-      }
-    }
+    const refTokens = (perSegment[seg] ?? []).map(preprocess);
     const hypTokens = preprocess(hyp);
+    // Ids are shared by the hypothesis and its references so that n-gram keys agree.
+    const symbols = new SymbolIds();
+    const refIds = refTokens.map((tokens) => symbols.encode(tokens));
+    const hypIds = symbols.encode(hypTokens);
+    const base = symbols.base;
+
+    // Clip against the maximum count of each n-gram over all references.
+    const refNgrams = countNgrams(refIds[0] ?? [], order, base);
+    for (let r = 1; r < refIds.length; r++) {
+      const other = countNgrams(refIds[r] ?? [], order, base);
+      other.forEach((counts, i) => {
+        const merged = refNgrams[i] as NgramCounts;
+        for (const [ngram, c] of counts) if (c > (merged.get(ngram) ?? 0)) merged.set(ngram, c);
+      });
+    }
+
     sysLen += hypTokens.length;
-    refLen += closestRefLen(hypTokens.length, refLens);
-    for (let n = 1; n <= order; n++) {
-      total[n - 1] = (total[n - 1] ?? 0) + Math.max(0, hypTokens.length - n + 1);
-    }
-    for (const [ngram, count] of extractNgrams(hypTokens, order)) {
-      const inRef = refNgrams.get(ngram);
-      if (inRef === undefined) continue;
-      // The order is the number of tokens: one more than the number of joining spaces.
-      let n = 1;
-      for (let i = 0; i < ngram.length; i++) if (ngram.charCodeAt(i) === 32) n++;
-      correct[n - 1] = (correct[n - 1] ?? 0) + Math.min(count, inRef);
-    }
+    refLen += closestRefLen(
+      hypTokens.length,
+      refTokens.map((t) => t.length),
+    );
+    countNgrams(hypIds, order, base).forEach((counts, i) => {
+      const ref = refNgrams[i] as NgramCounts;
+      let matched = 0;
+      let all = 0;
+      for (const [ngram, c] of counts) {
+        all += c;
+        const inRef = ref.get(ngram);
+        if (inRef !== undefined) matched += Math.min(c, inRef);
+      }
+      correct[i] = (correct[i] ?? 0) + matched;
+      total[i] = (total[i] ?? 0) + all;
+    });
   });
 
   const parts = computeBleu(correct, total, sysLen, refLen, {

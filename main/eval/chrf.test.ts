@@ -160,25 +160,12 @@ describe('chrF: complete results and signatures (sacreBLEU 2.6.0)', () => {
   });
 });
 
-describe('chrF: input checks and speed', () => {
+describe('chrF: input checks', () => {
   it('rejects reference streams whose length differs from the hypotheses', () => {
     expect(() => corpusChrf(['a', 'b'], [['a']])).toThrow(/stream 1 has 1 lines/);
   });
 
   it('rejects invalid orders', () => {
     expect(() => corpusChrf(['a'], [['a']], { charOrder: 0, wordOrder: 0 })).toThrow(/orders/);
-  });
-
-  it('scores 1,000 sentence pairs (chrF++) in well under a second', () => {
-    const hyps: string[] = [];
-    const refs: string[] = [];
-    for (let i = 0; i < 1000; i++) {
-      hyps.push(`Ein Mann mit ${i} Hunden läuft am Strand, während die Sonne untergeht.`);
-      refs.push(`Ein Mann läuft mit ${i % 7} Hunden am Strand entlang, als die Sonne unterging.`);
-    }
-    const start = performance.now();
-    corpusChrf(hyps, [refs], { wordOrder: 2 });
-    // Generous bound on a shared 2-core machine: a guard against quadratic behaviour.
-    expect(performance.now() - start).toBeLessThan(1000);
   });
 });

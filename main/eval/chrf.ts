@@ -4,6 +4,8 @@
 
 import { AppError, ErrorCode } from '../../shared/errors';
 import { SACREBLEU_VERSION, pyFormatFixed, pyRemoveWhitespace, pySplit } from './compat';
+import { SymbolIds, countNgrams } from './ngrams';
+import type { NgramCounts } from './ngrams';
 import { referencesPerSegment } from './references';
 import type { ReferenceStreams } from './references';
 
@@ -80,28 +82,9 @@ function resolve(options: ChrfOptions): ResolvedChrfOptions {
   return o;
 }
 
-type Counter = Map<string, number>;
-
-function count(counter: Counter, key: string): void {
-  counter.set(key, (counter.get(key) ?? 0) + 1);
-}
-
-/** helpers.extract_all_char_ngrams: one counter per order 1..maxOrder, over code points. */
-function charNgrams(line: string, maxOrder: number, whitespace: boolean): Counter[] {
-  const s = whitespace ? line : pyRemoveWhitespace(line);
-  const chars = Array.from(s);
-  // Python slices code points; when there are no surrogate pairs, UTF-16 slicing is the same
-  // and avoids building a string per n-gram from an array.
-  const bmpOnly = chars.length === s.length;
-  const counters: Counter[] = [];
-  for (let n = 1; n <= maxOrder; n++) {
-    const c: Counter = new Map();
-    for (let i = 0; i + n <= chars.length; i++) {
-      count(c, bmpOnly ? s.slice(i, i + n) : chars.slice(i, i + n).join(''));
-    }
-    counters.push(c);
-  }
-  return counters;
+/** helpers.extract_all_char_ngrams' input: the code points (Python indexes code points). */
+function characters(line: string, whitespace: boolean): string[] {
+  return Array.from(whitespace ? line : pyRemoveWhitespace(line));
 }
 
 /**
@@ -126,24 +109,8 @@ function splitPunctuation(sent: string): string[] {
   return out;
 }
 
-/** helpers.extract_word_ngrams for one order n. */
-function wordNgrams(words: readonly string[], n: number): Counter {
-  const c: Counter = new Map();
-  for (let i = 0; i + n <= words.length; i++) count(c, words.slice(i, i + n).join(' '));
-  return c;
-}
-
-function allNgrams(sent: string, o: ResolvedChrfOptions): Counter[] {
-  const counters = charNgrams(sent, o.charOrder, o.whitespace);
-  if (o.wordOrder > 0) {
-    const words = splitPunctuation(sent);
-    for (let n = 1; n <= o.wordOrder; n++) counters.push(wordNgrams(words, n));
-  }
-  return counters;
-}
-
 /** CHRF._get_match_statistics for one order: [hyp n-grams, ref n-grams, matches]. */
-function matchStats(hyp: Counter, ref: Counter, out: number[]): void {
+function matchStats(hyp: NgramCounts, ref: NgramCounts, out: number[]): void {
   let match = 0;
   let hypCount = 0;
   for (const [ng, c] of hyp) {
@@ -227,12 +194,28 @@ function scoreCorpus(
   const prep = (s: string): string => (o.lowercase ? s.toLowerCase() : s);
 
   hypotheses.forEach((hyp, seg) => {
-    const hypNgrams = allNgrams(prep(hyp), o);
+    const refs = (perSegment[seg] ?? []).map(prep);
+    const h = prep(hyp);
+    // Ids are shared by the hypothesis and its references so that n-gram keys agree;
+    // characters and words get separate ids (their n-grams are counted separately).
+    const chars = new SymbolIds();
+    const hypChars = chars.encode(characters(h, o.whitespace));
+    const refChars = refs.map((r) => chars.encode(characters(r, o.whitespace)));
+    const words = new SymbolIds();
+    const withWords = o.wordOrder > 0;
+    const hypWords = withWords ? words.encode(splitPunctuation(h)) : [];
+    const refWords = refs.map((r) => (withWords ? words.encode(splitPunctuation(r)) : []));
+    const ngramsOf = (c: number[], w: number[]): NgramCounts[] => [
+      ...countNgrams(c, o.charOrder, chars.base),
+      ...(withWords ? countNgrams(w, o.wordOrder, words.base) : []),
+    ];
+    const hypNgrams = ngramsOf(hypChars, hypWords);
+
     // With several references, the segment counts the one with the best F-score (first wins).
     let best: number[] = [];
     let bestF = -1;
-    for (const ref of perSegment[seg] ?? []) {
-      const refNgrams = allNgrams(prep(ref), o);
+    refs.forEach((_, r) => {
+      const refNgrams = ngramsOf(refChars[r] ?? [], refWords[r] ?? []);
       const stats: number[] = [];
       for (let i = 0; i < order; i++) {
         matchStats(hypNgrams[i] ?? new Map(), refNgrams[i] ?? new Map(), stats);
@@ -242,7 +225,7 @@ function scoreCorpus(
         bestF = f;
         best = stats;
       }
-    }
+    });
     for (let i = 0; i < totals.length; i++) totals[i] = (totals[i] ?? 0) + (best[i] ?? 0);
   });
 

@@ -52,12 +52,4 @@ describe('tokenize13a', () => {
   it.each(CASES)('tokenizes %j as sacreBLEU does', (input, expected) => {
     expect(tokenize13a(input)).toBe(expected);
   });
-
-  it('is fast: 10,000 segments in well under a second', () => {
-    const line = 'Ein Mann (35) läuft am 3.5. 10-15 km, sagt &quot;er&quot;.';
-    const start = performance.now();
-    for (let i = 0; i < 10_000; i++) tokenize13a(line + i);
-    // Generous bound: a sanity check against accidental quadratic behaviour, not a benchmark.
-    expect(performance.now() - start).toBeLessThan(2000);
-  });
 });
