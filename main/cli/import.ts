@@ -19,7 +19,7 @@ const USAGE = `Usage: npm run import -- FILES... [options]
 
   --name N              dataset name (default: from the file names)
   --home DIR            studio home (default: $TRANSFORMER_STUDIO_HOME or ~/.transformer-studio)
-  --format F            text | tsv | csv | jsonl (default: detected)
+  --format F            aligned | tsv | csv | jsonl (default: detected)
   --columns A,B         TSV/CSV: source and target column numbers, from 1;
                         JSONL: field names (e.g. en,de or translation.en,translation.de)
   --header / --no-header  TSV/CSV: first row is column names (default: guessed)
@@ -40,7 +40,8 @@ const USAGE = `Usage: npm run import -- FILES... [options]
 function num(value: string | undefined, flag: string): number | undefined {
   if (value === undefined) return undefined;
   const n = Number(value);
-  if (!Number.isFinite(n)) throw new AppError(ErrorCode.InvalidArgument, `${flag} needs a number; got "${value}".`);
+  if (!Number.isFinite(n))
+    throw new AppError(ErrorCode.InvalidArgument, `${flag} needs a number; got "${value}".`);
   return n;
 }
 
@@ -49,7 +50,12 @@ export function defaultHome(): string {
   return process.env.TRANSFORMER_STUDIO_HOME ?? join(homedir(), '.transformer-studio');
 }
 
-function parse(argv: string[]): { files: string[]; home: string; options: ImportOptions; quiet: boolean } {
+function parse(argv: string[]): {
+  files: string[];
+  home: string;
+  options: ImportOptions;
+  quiet: boolean;
+} {
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
@@ -78,15 +84,22 @@ function parse(argv: string[]): { files: string[]; home: string; options: Import
       help: { type: 'boolean', short: 'h' },
     },
   });
-  if (values.help === true || positionals.length === 0) throw new AppError(ErrorCode.InvalidArgument, USAGE);
+  if (values.help === true || positionals.length === 0)
+    throw new AppError(ErrorCode.InvalidArgument, USAGE);
   const options: ImportOptions = {};
   if (values.name !== undefined) options.name = values.name;
   if (values.format !== undefined) options.format = values.format as CorpusFormat;
   if (values.columns !== undefined) {
     const parts = values.columns.split(',').map((s) => s.trim());
-    if (parts.length !== 2) throw new AppError(ErrorCode.InvalidArgument, `--columns needs two columns separated by a comma, e.g. 2,4; got "${values.columns}".`);
+    if (parts.length !== 2)
+      throw new AppError(
+        ErrorCode.InvalidArgument,
+        `--columns needs two columns separated by a comma, e.g. 2,4; got "${values.columns}".`,
+      );
     const asNum = parts.map(Number);
-    const [a, b] = asNum.every((n) => Number.isInteger(n) && n >= 1) ? asNum.map((n) => n - 1) : parts;
+    const [a, b] = asNum.every((n) => Number.isInteger(n) && n >= 1)
+      ? asNum.map((n) => n - 1)
+      : parts;
     options.columns = { src: a!, tgt: b! };
   }
   if (values.header === true) options.header = true;
@@ -109,11 +122,17 @@ function parse(argv: string[]): { files: string[]; home: string; options: Import
   if (minL !== undefined) cleaning.minLength = minL;
   if (maxL !== undefined) cleaning.maxLength = maxL;
   if (ratio !== undefined) cleaning.maxRatio = ratio;
-  if (values['length-unit'] !== undefined) cleaning.lengthUnit = values['length-unit'] as 'words' | 'chars';
+  if (values['length-unit'] !== undefined)
+    cleaning.lengthUnit = values['length-unit'] as 'words' | 'chars';
   if (values['keep-duplicates'] === true) cleaning.dedupe = false;
   if (values['keep-identical'] === true) cleaning.dropIdentical = false;
   options.cleaning = cleaning;
-  return { files: positionals, home: values.home ?? defaultHome(), options, quiet: values.quiet === true };
+  return {
+    files: positionals,
+    home: values.home ?? defaultHome(),
+    options,
+    quiet: values.quiet === true,
+  };
 }
 
 function int(n: number): string {
@@ -176,18 +195,29 @@ export async function runImportCommand(argv: string[]): Promise<number> {
     lastLine = line;
   };
   try {
-    const meta = await service.import(parsed.files, parsed.options, { onProgress, signal: controller.signal });
+    const meta = await service.import(parsed.files, parsed.options, {
+      onProgress,
+      signal: controller.signal,
+    });
     if (lastLine !== '') process.stderr.write('\n');
     const stats = await service.stats(meta.id);
-    process.stdout.write(`${formatStats(meta.name, meta.id, stats)}\n  in ${((Date.now() - started) / 1000).toFixed(1)} s, stored in ${service.dir}\n`);
+    process.stdout.write(
+      `${formatStats(meta.name, meta.id, stats)}\n  in ${((Date.now() - started) / 1000).toFixed(1)} s, stored in ${service.dir}\n`,
+    );
     return 0;
   } catch (err) {
     if (lastLine !== '') process.stderr.write('\n');
     if (err instanceof AppError) {
       process.stderr.write(`Import failed [${err.code}]: ${err.message}\n`);
-      return err.code === ErrorCode.Cancelled ? 130 : err.code === ErrorCode.InvalidArgument ? 2 : 1;
+      return err.code === ErrorCode.Cancelled
+        ? 130
+        : err.code === ErrorCode.InvalidArgument
+          ? 2
+          : 1;
     }
-    process.stderr.write(`Import failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+    process.stderr.write(
+      `Import failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`,
+    );
     return 1;
   } finally {
     process.off('SIGINT', onSigint);

@@ -13,7 +13,13 @@ import { join } from 'node:path';
 import { AppError, ErrorCode } from '../../shared/errors';
 import type { ErrorData } from '../../shared/errors';
 import type { CleaningReport, DatasetMeta, DatasetStats } from '../../shared/types';
-import { DEFAULT_CLEANING, Cleaner, emptyCleaningReport, isValidationPair, normalizeSentence } from '../text/cleaning';
+import {
+  DEFAULT_CLEANING,
+  Cleaner,
+  emptyCleaningReport,
+  isValidationPair,
+  normalizeSentence,
+} from '../text/cleaning';
 import type { CleaningOptions } from '../text/cleaning';
 import {
   RecordParser,
@@ -130,7 +136,8 @@ export interface DatasetPreview {
 }
 
 /** The stored tokenizer(s) of a dataset, as Hugging Face tokenizer.json text. */
-export type DatasetTokenizerFiles = { shared: true; json: string } | { shared: false; src: string; tgt: string };
+export type DatasetTokenizerFiles =
+  { shared: true; json: string } | { shared: false; src: string; tgt: string };
 
 export interface DeleteOptions {
   /** Delete even when runs use the dataset. */
@@ -199,6 +206,10 @@ interface SourcePlan {
   files: CorpusFileInfo[];
   columns: ColumnPick | undefined;
   header: boolean;
+  /** TSV/CSV/JSONL: the first lines, as read for sniffing. */
+  sample?: string[];
+  /** Languages named by the header row (or field names) of the picked columns. */
+  headerLangs?: { src?: string | undefined; tgt?: string | undefined };
 }
 
 interface Progress {
@@ -245,7 +256,9 @@ export class DatasetService {
         // A folder without a readable meta.json is not a dataset (never produced by import).
       }
     }
-    out.sort((a, b) => (a.createdAt < b.createdAt ? 1 : a.createdAt > b.createdAt ? -1 : a.name.localeCompare(b.name)));
+    out.sort((a, b) =>
+      a.createdAt < b.createdAt ? 1 : a.createdAt > b.createdAt ? -1 : a.name.localeCompare(b.name),
+    );
     return out;
   }
 
@@ -291,7 +304,11 @@ export class DatasetService {
     const meta = await this.get(id);
     const read = (file: string): Promise<string> => readFile(join(this.dir, id, file), 'utf8');
     if (meta.sharedVocab) return { shared: true, json: await read(FILES.tokenizer) };
-    return { shared: false, src: await read(FILES.tokenizerSrc), tgt: await read(FILES.tokenizerTgt) };
+    return {
+      shared: false,
+      src: await read(FILES.tokenizerSrc),
+      tgt: await read(FILES.tokenizerTgt),
+    };
   }
 
   // -------------------------------------------------------------------------
@@ -348,26 +365,51 @@ export class DatasetService {
       ...(langs.src !== undefined ? { srcLang: langs.src } : {}),
       ...(langs.tgt !== undefined ? { tgtLang: langs.tgt } : {}),
     };
-    if (plan.format !== 'text') {
-      const sample = await this.sampleLines(infos[0]!, problems);
-      preview.columns = describeColumns(plan.format, sample);
+    const note = (err: unknown): void => {
+      if (!(err instanceof AppError)) throw err;
+      if (!problems.some((p) => p.message === err.message)) problems.push(err.toData());
+    };
+    if (plan.format !== 'aligned') {
+      preview.columns = describeColumns(plan.format, plan.sample ?? [], options.header);
       preview.header = plan.header;
-      if (plan.columns !== undefined) preview.picked = plan.columns;
-    }
-    if (plan.format !== 'text' && plan.columns === undefined) {
-      problems.push(
-        invalidArg(`${infos[0]!.name} has fewer than two text columns to pick from; a ${plan.format.toUpperCase()} corpus needs one column per language.`).toData(),
-      );
+      if (plan.columns === undefined) {
+        if (problems.length === 0) {
+          problems.push(
+            invalidArg(
+              `${infos[0]!.name} has fewer than two text columns to pick from; a ${plan.format.toUpperCase()} corpus needs one column per language.`,
+            ).toData(),
+          );
+        }
+        return preview;
+      }
+      preview.picked = plan.columns;
+      // Line by line over the sample, so the pairs before a bad row still show.
+      try {
+        const parser = new RecordParser({
+          format: plan.format,
+          file: infos[0]!.name,
+          columns: plan.columns,
+          header: plan.header,
+        });
+        let lineNo = 1;
+        for (const line of plan.sample ?? []) {
+          const pair = parser.push(line, lineNo++);
+          if (pair !== null) pairs.push({ src: pair[0], tgt: pair[1] });
+          if (pairs.length >= limit) break;
+        }
+      } catch (err) {
+        note(err);
+      }
       return preview;
     }
     try {
       for await (const [src, tgt] of this.pairBatches(plan, { onBytes: () => undefined })) {
-        for (let i = 0; i < src.length && pairs.length < limit; i++) pairs.push({ src: src[i]!, tgt: tgt[i]! });
+        for (let i = 0; i < src.length && pairs.length < limit; i++)
+          pairs.push({ src: src[i]!, tgt: tgt[i]! });
         if (pairs.length >= limit) break;
       }
     } catch (err) {
-      if (!(err instanceof AppError)) throw err;
-      problems.push(err.toData());
+      note(err);
     }
     return preview;
   }
@@ -383,17 +425,25 @@ export class DatasetService {
    * CorpusEmpty, FileUnreadable, AlreadyExists, InvalidArgument, Cancelled); on any
    * failure nothing is left in `datasets/`.
    */
-  async import(files: string[], options: ImportOptions = {}, hooks: ImportHooks = {}): Promise<DatasetMeta> {
+  async import(
+    files: string[],
+    options: ImportOptions = {},
+    hooks: ImportHooks = {},
+  ): Promise<DatasetMeta> {
     const { signal, onProgress } = hooks;
     const vocabSize = options.vocabSize ?? DEFAULT_VOCAB;
     if (!Number.isInteger(vocabSize) || vocabSize < 5) {
-      throw invalidArg(`The vocabulary size must be a whole number of at least 5 (it includes 4 special tokens); got ${vocabSize}.`);
+      throw invalidArg(
+        `The vocabulary size must be a whole number of at least 5 (it includes 4 special tokens); got ${vocabSize}.`,
+      );
     }
     const sharedVocab = options.sharedVocab ?? true;
     const cleaning = this.checkCleaning(options.cleaning);
     const validation = options.validation ?? { fraction: DEFAULT_VALID_FRACTION };
     if ('fraction' in validation && !(validation.fraction >= 0 && validation.fraction <= 0.5)) {
-      throw invalidArg(`The validation fraction must be between 0 and 0.5; got ${validation.fraction}.`);
+      throw invalidArg(
+        `The validation fraction must be between 0 and 0.5; got ${validation.fraction}.`,
+      );
     }
     checkCancelled(signal);
 
@@ -402,20 +452,32 @@ export class DatasetService {
     const validInfos = 'files' in validation ? await this.inspectAll(validation.files) : [];
     const validPlan =
       validInfos.length > 0
-        ? await this.resolveSource(validInfos, { ...options, format: options.format ?? plan.format }, 'validation')
+        ? await this.resolveSource(
+            validInfos,
+            { ...options, format: options.format ?? plan.format },
+            'validation',
+          )
         : undefined;
     if (validPlan !== undefined && validPlan.format !== plan.format) {
-      throw invalidArg(`The validation files are ${validPlan.format} but the training files are ${plan.format}; give both in the same format.`);
+      throw invalidArg(
+        `The validation files are ${validPlan.format} but the training files are ${plan.format}; give both in the same format.`,
+      );
     }
     const langs = this.guessLangs(plan, options);
     const srcLang = langs.src ?? 'src';
     const tgtLang = langs.tgt ?? 'tgt';
     const name =
-      options.name !== undefined ? this.checkName(options.name) : await this.defaultName(infos, srcLang, tgtLang);
+      options.name !== undefined
+        ? this.checkName(options.name)
+        : await this.defaultName(infos, srcLang, tgtLang);
     await this.assertNameFree(name);
     const key = nameKey(name);
     if (this.pendingNames.has(key)) {
-      throw new AppError(ErrorCode.AlreadyExists, `A dataset named "${name}" is being imported right now; choose another name.`, { name });
+      throw new AppError(
+        ErrorCode.AlreadyExists,
+        `A dataset named "${name}" is being imported right now; choose another name.`,
+        { name },
+      );
     }
     this.pendingNames.add(key);
 
@@ -429,8 +491,15 @@ export class DatasetService {
         const now = Date.now();
         if (!force && now - lastEmit < PROGRESS_INTERVAL_MS) return;
         lastEmit = now;
-        if (phase === 'reading' || phase === 'validation') percent = totalBytes > 0 ? (70 * progress.bytes) / totalBytes : 0;
-        onProgress?.({ phase, lines: progress.lines, bytes: progress.bytes, totalBytes, percent: Math.min(100, Math.round(percent * 10) / 10) });
+        if (phase === 'reading' || phase === 'validation')
+          percent = totalBytes > 0 ? (70 * progress.bytes) / totalBytes : 0;
+        onProgress?.({
+          phase,
+          lines: progress.lines,
+          bytes: progress.bytes,
+          totalBytes,
+          percent: Math.min(100, Math.round(percent * 10) / 10),
+        });
       },
     };
     const setPercent = (p: number): void => {
@@ -475,12 +544,20 @@ export class DatasetService {
       const onBytes = (b: number): void => {
         progress.bytes = bytesBase + b;
       };
-      for await (const [srcBatch, tgtBatch] of this.pairBatches(plan, { signal, onBytes, maxLineBytes: options.maxLineBytes })) {
+      for await (const [srcBatch, tgtBatch] of this.pairBatches(plan, {
+        signal,
+        onBytes,
+        maxLineBytes: options.maxLineBytes,
+      })) {
         for (let i = 0; i < srcBatch.length; i++) {
           const s = normalizeSentence(srcBatch[i]!);
           const t = normalizeSentence(tgtBatch[i]!);
           if (!cleaner.keep(s, t)) continue;
-          if (split !== undefined && validSrc.lines < validMax && isValidationPair(cleaner.hash, seed, split.fraction)) {
+          if (
+            split !== undefined &&
+            validSrc.lines < validMax &&
+            isValidationPair(cleaner.hash, seed, split.fraction)
+          ) {
             validSrc.write(s);
             validTgt.write(t);
           } else emitTrain(s, t);
@@ -490,7 +567,12 @@ export class DatasetService {
         progress.emit('reading');
       }
       if (held !== undefined) {
-        if (split !== undefined && split.fraction > 0 && validSrc.lines === 0 && cleaner.report.kept >= 2) {
+        if (
+          split !== undefined &&
+          split.fraction > 0 &&
+          validSrc.lines === 0 &&
+          cleaner.report.kept >= 2
+        ) {
           validSrc.write(held[0]);
           validTgt.write(held[1]);
         } else {
@@ -505,7 +587,11 @@ export class DatasetService {
       if (validPlan !== undefined) {
         bytesBase = infos.reduce((s, f) => s + f.bytes, 0);
         validCleaning = emptyCleaningReport();
-        for await (const [srcBatch, tgtBatch] of this.pairBatches(validPlan, { signal, onBytes, maxLineBytes: options.maxLineBytes })) {
+        for await (const [srcBatch, tgtBatch] of this.pairBatches(validPlan, {
+          signal,
+          onBytes,
+          maxLineBytes: options.maxLineBytes,
+        })) {
           for (let i = 0; i < srcBatch.length; i++) {
             const s = normalizeSentence(srcBatch[i]!);
             const t = normalizeSentence(tgtBatch[i]!);
@@ -555,13 +641,19 @@ export class DatasetService {
       const srcStats = new SideStatsAccumulator(srcLang);
       const tgtStats = new SideStatsAccumulator(tgtLang);
       const stored: SourcePlan = {
-        format: 'text',
-        files: await Promise.all([inspectFile(join(tmp, FILES.trainSrc)), inspectFile(join(tmp, FILES.trainTgt))]),
+        format: 'aligned',
+        files: await Promise.all([
+          inspectFile(join(tmp, FILES.trainSrc)),
+          inspectFile(join(tmp, FILES.trainTgt)),
+        ]),
         columns: undefined,
         header: false,
       };
       let encoded = 0;
-      for await (const [srcBatch, tgtBatch] of this.pairBatches(stored, { signal, onBytes: () => undefined })) {
+      for await (const [srcBatch, tgtBatch] of this.pairBatches(stored, {
+        signal,
+        onBytes: () => undefined,
+      })) {
         for (let i = 0; i < srcBatch.length; i++) {
           srcStats.addIds(trained.source.encode(srcBatch[i]!));
           tgtStats.addIds(trained.target.encode(tgtBatch[i]!));
@@ -618,7 +710,10 @@ export class DatasetService {
       for (const w of writers) await w.abandon();
       await rm(tmp, { recursive: true, force: true }).catch(() => undefined);
       if (err instanceof AppError) throw err;
-      throw new AppError(ErrorCode.Internal, `The import failed unexpectedly: ${err instanceof Error ? err.message : String(err)}`);
+      throw new AppError(
+        ErrorCode.Internal,
+        `The import failed unexpectedly: ${err instanceof Error ? err.message : String(err)}`,
+      );
     } finally {
       this.pendingNames.delete(key);
     }
@@ -630,16 +725,25 @@ export class DatasetService {
   /** Pairs of a source in batches, checking alignment and emptiness as it goes. */
   private async *pairBatches(
     plan: SourcePlan,
-    opts: { signal?: AbortSignal | undefined; onBytes: (bytes: number) => void; maxLineBytes?: number | undefined },
+    opts: {
+      signal?: AbortSignal | undefined;
+      onBytes: (bytes: number) => void;
+      maxLineBytes?: number | undefined;
+    },
   ): AsyncGenerator<[string[], string[]]> {
     const readOpts = { signal: opts.signal, maxLineBytes: opts.maxLineBytes };
-    if (plan.format === 'text') {
+    if (plan.format === 'aligned') {
       const [a, b] = plan.files as [CorpusFileInfo, CorpusFileInfo];
       yield* this.alignedBatches(a, b, readOpts, opts.onBytes);
       return;
     }
     const info = plan.files[0]!;
-    const parser = new RecordParser({ format: plan.format, file: info.name, columns: plan.columns!, header: plan.header });
+    const parser = new RecordParser({
+      format: plan.format,
+      file: info.name,
+      columns: plan.columns!,
+      header: plan.header,
+    });
     let any = false;
     for await (const batch of readLines(info, readOpts)) {
       any = true;
@@ -717,7 +821,9 @@ export class DatasetService {
           if (r.done === true) break;
           longCount += r.value.lines.length;
         }
-        throw qa.length > 0 ? lineCountMismatch(b.name, nb, a.name, longCount) : lineCountMismatch(a.name, na, b.name, longCount);
+        throw qa.length > 0
+          ? lineCountMismatch(b.name, nb, a.name, longCount)
+          : lineCountMismatch(a.name, na, b.name, longCount);
       }
     } finally {
       await ia.return(undefined);
@@ -726,7 +832,12 @@ export class DatasetService {
   }
 
   private async inspectAll(files: string[]): Promise<CorpusFileInfo[]> {
-    if (!Array.isArray(files) || files.length < 1 || files.length > 2 || files.some((f) => typeof f !== 'string' || f === '')) {
+    if (
+      !Array.isArray(files) ||
+      files.length < 1 ||
+      files.length > 2 ||
+      files.some((f) => typeof f !== 'string' || f === '')
+    ) {
       throw invalidArg(
         `Give one TSV, CSV or JSONL file, or two aligned text files (one per language); got ${Array.isArray(files) ? files.length : 0} files.`,
       );
@@ -734,7 +845,9 @@ export class DatasetService {
     const infos: CorpusFileInfo[] = [];
     for (const f of files) infos.push(await inspectFile(f));
     if (infos.length === 2 && infos[0]!.path === infos[1]!.path) {
-      throw invalidArg(`The same file, ${infos[0]!.name}, was given for both languages; give one file per language.`);
+      throw invalidArg(
+        `The same file, ${infos[0]!.name}, was given for both languages; give one file per language.`,
+      );
     }
     return infos;
   }
@@ -757,20 +870,26 @@ export class DatasetService {
   /** Format, columns and header of a corpus, from options, names and the first lines. */
   private async resolveSource(
     infos: CorpusFileInfo[],
-    options: { format?: CorpusFormat | undefined; columns?: ColumnPick | undefined; header?: boolean | undefined },
+    options: {
+      format?: CorpusFormat | undefined;
+      columns?: ColumnPick | undefined;
+      header?: boolean | undefined;
+    },
     role: 'training' | 'validation',
     problems?: ErrorData[],
   ): Promise<SourcePlan> {
     if (options.format !== undefined && !CORPUS_FORMATS.includes(options.format)) {
-      throw invalidArg(`Unknown corpus format "${String(options.format)}"; use one of ${CORPUS_FORMATS.join(', ')}.`);
+      throw invalidArg(
+        `Unknown corpus format "${String(options.format)}"; use one of ${CORPUS_FORMATS.join(', ')}.`,
+      );
     }
     if (infos.length === 2) {
-      if (options.format !== undefined && options.format !== 'text') {
+      if (options.format !== undefined && options.format !== 'aligned') {
         throw invalidArg(
           `Two ${role} files were given as ${options.format.toUpperCase()}; a ${options.format.toUpperCase()} corpus is one file with a column per language, and two files are read as aligned plain text.`,
         );
       }
-      return { format: 'text', files: infos, columns: undefined, header: false };
+      return { format: 'aligned', files: infos, columns: undefined, header: false };
     }
     const info = infos[0]!;
     const sample = await this.sampleLines(info, problems);
@@ -782,7 +901,7 @@ export class DatasetService {
       }
       throw emptyFileError(info.name);
     }
-    if (format === 'text') {
+    if (format === 'aligned') {
       const err = invalidArg(
         `${info.name} looks like plain text with one sentence per line; a plain-text corpus is two aligned files, one per language: give its partner file too (e.g. train.en and train.de), or pick the TSV, CSV or JSONL format.`,
       );
@@ -790,9 +909,16 @@ export class DatasetService {
       problems.push(err.toData());
       return { format: 'tsv', files: infos, columns: undefined, header: false };
     }
-    const overview = describeColumns(format, sample);
-    const header = options.header ?? overview.header;
+    if (sample.length === 0 && (problems === undefined || problems.length === 0)) {
+      if (problems === undefined) throw emptyFileError(info.name);
+      problems.push(emptyFileError(info.name).toData());
+    }
+    const overview = describeColumns(format, sample, options.header);
+    const header = overview.header;
     const columns = options.columns ?? overview.suggested;
+    const langOf = (ref: ColumnPick['src'] | undefined): string | undefined =>
+      overview.columns.find((c) => c.ref === ref)?.lang;
+    const headerLangs = { src: langOf(columns?.src), tgt: langOf(columns?.tgt) };
     if (columns === undefined && problems === undefined) {
       throw new AppError(
         ErrorCode.CorpusInvalid,
@@ -800,25 +926,30 @@ export class DatasetService {
         { file: info.name, line: 1, byte: null },
       );
     }
-    return { format, files: infos, columns, header };
+    return { format, files: infos, columns, header, headerLangs, sample };
   }
 
-  private guessLangs(plan: SourcePlan, options: { srcLang?: string | undefined; tgtLang?: string | undefined }): { src?: string; tgt?: string } {
+  private guessLangs(
+    plan: SourcePlan,
+    options: { srcLang?: string | undefined; tgtLang?: string | undefined },
+  ): { src?: string; tgt?: string } {
     let src = options.srcLang;
     let tgt = options.tgtLang;
-    if (plan.format === 'text') {
+    if (plan.format === 'aligned') {
       src ??= guessLanguageFromName(plan.files[0]!.name);
       tgt ??= guessLanguageFromName(plan.files[1]!.name);
     } else {
       const pair = guessLanguagePairFromName(plan.files[0]!.name);
-      if (typeof plan.columns?.src === 'string') src ??= langOfField(plan.columns.src);
-      if (typeof plan.columns?.tgt === 'string') tgt ??= langOfField(plan.columns.tgt);
+      src ??= plan.headerLangs?.src;
+      tgt ??= plan.headerLangs?.tgt;
       src ??= pair?.[0];
       tgt ??= pair?.[1];
     }
     for (const l of [src, tgt]) {
       if (l !== undefined && !/^[A-Za-z][A-Za-z0-9_-]{0,31}$/.test(l)) {
-        throw invalidArg(`"${l}" is not a language code; use a short code such as en, de or pt-BR.`);
+        throw invalidArg(
+          `"${l}" is not a language code; use a short code such as en, de or pt-BR.`,
+        );
       }
     }
     return { ...(src !== undefined ? { src } : {}), ...(tgt !== undefined ? { tgt } : {}) };
@@ -826,11 +957,19 @@ export class DatasetService {
 
   private checkCleaning(partial: Partial<CleaningOptions> | undefined): CleaningOptions {
     const c: CleaningOptions = { ...DEFAULT_CLEANING, ...(partial ?? {}) };
-    if (c.lengthUnit !== 'words' && c.lengthUnit !== 'chars') throw invalidArg(`The length unit must be "words" or "chars"; got "${String(c.lengthUnit)}".`);
+    if (c.lengthUnit !== 'words' && c.lengthUnit !== 'chars')
+      throw invalidArg(
+        `The length unit must be "words" or "chars"; got "${String(c.lengthUnit)}".`,
+      );
     if (!(c.minLength >= 0) || !(c.maxLength >= c.minLength)) {
-      throw invalidArg(`The length limits must satisfy 0 <= minimum <= maximum; got minimum ${c.minLength} and maximum ${c.maxLength}.`);
+      throw invalidArg(
+        `The length limits must satisfy 0 <= minimum <= maximum; got minimum ${c.minLength} and maximum ${c.maxLength}.`,
+      );
     }
-    if (!(c.maxRatio === 0 || c.maxRatio >= 1)) throw invalidArg(`The maximum length ratio must be 0 (off) or at least 1; got ${c.maxRatio}.`);
+    if (!(c.maxRatio === 0 || c.maxRatio >= 1))
+      throw invalidArg(
+        `The maximum length ratio must be 0 (off) or at least 1; got ${c.maxRatio}.`,
+      );
     return c;
   }
 
@@ -846,15 +985,22 @@ export class DatasetService {
     const key = nameKey(name);
     const clash = (await this.list()).find((m) => nameKey(m.name) === key && m.id !== exceptId);
     if (clash !== undefined) {
-      throw new AppError(ErrorCode.AlreadyExists, `A dataset named "${clash.name}" already exists; choose another name, or rename or delete the existing one.`, {
-        name,
-        id: clash.id,
-      });
+      throw new AppError(
+        ErrorCode.AlreadyExists,
+        `A dataset named "${clash.name}" already exists; choose another name, or rename or delete the existing one.`,
+        {
+          name,
+          id: clash.id,
+        },
+      );
     }
   }
 
   private async defaultName(infos: CorpusFileInfo[], src: string, tgt: string): Promise<string> {
-    const stem = stripGz(infos[0]!.name).replace(/\.[^.]*$/, '').replace(/[._-](?:[a-z]{2,3}[-_])?[a-z]{2,3}$/i, '') || 'corpus';
+    const stem =
+      stripGz(infos[0]!.name)
+        .replace(/\.[^.]*$/, '')
+        .replace(/[._-](?:[a-z]{2,3}[-_])?[a-z]{2,3}$/i, '') || 'corpus';
     const base = `${stem} ${src}-${tgt}`;
     const taken = new Set((await this.list()).map((m) => nameKey(m.name)));
     for (const k of this.pendingNames) taken.add(k);
@@ -866,10 +1012,14 @@ export class DatasetService {
     const parts: string[] = [];
     const unit = c.lengthUnit === 'words' ? 'words' : 'characters';
     if (r.droppedEmpty > 0) parts.push(`${formatInt(r.droppedEmpty)} had an empty side`);
-    if (r.droppedTooShort > 0) parts.push(`${formatInt(r.droppedTooShort)} were shorter than ${c.minLength} ${unit}`);
-    if (r.droppedTooLong > 0) parts.push(`${formatInt(r.droppedTooLong)} were longer than ${c.maxLength} ${unit}`);
-    if (r.droppedRatio > 0) parts.push(`${formatInt(r.droppedRatio)} had a length ratio over ${c.maxRatio}`);
-    if (r.droppedIdentical > 0) parts.push(`${formatInt(r.droppedIdentical)} were the same on both sides`);
+    if (r.droppedTooShort > 0)
+      parts.push(`${formatInt(r.droppedTooShort)} were shorter than ${c.minLength} ${unit}`);
+    if (r.droppedTooLong > 0)
+      parts.push(`${formatInt(r.droppedTooLong)} were longer than ${c.maxLength} ${unit}`);
+    if (r.droppedRatio > 0)
+      parts.push(`${formatInt(r.droppedRatio)} had a length ratio over ${c.maxRatio}`);
+    if (r.droppedIdentical > 0)
+      parts.push(`${formatInt(r.droppedIdentical)} were the same on both sides`);
     if (r.droppedDuplicate > 0) parts.push(`${formatInt(r.droppedDuplicate)} were duplicates`);
     const files = infos.map((f) => f.name).join(' and ');
     return new AppError(
@@ -883,7 +1033,13 @@ export class DatasetService {
 
   private async readMeta(id: string): Promise<DatasetMeta> {
     const meta = JSON.parse(await readFile(join(this.dir, id, FILES.meta), 'utf8')) as DatasetMeta;
-    if (typeof meta !== 'object' || meta === null || meta.id !== id || typeof meta.name !== 'string') throw new Error('bad meta');
+    if (
+      typeof meta !== 'object' ||
+      meta === null ||
+      meta.id !== id ||
+      typeof meta.name !== 'string'
+    )
+      throw new Error('bad meta');
     return meta;
   }
 
@@ -891,7 +1047,8 @@ export class DatasetService {
   private async sweep(entry: string): Promise<void> {
     const m = /^\.import-(\d+)-/.exec(entry);
     const stale = entry.startsWith(TRASH_PREFIX) || (m !== null && !isAlive(Number(m[1])));
-    if (stale) await rm(join(this.dir, entry), { recursive: true, force: true }).catch(() => undefined);
+    if (stale)
+      await rm(join(this.dir, entry), { recursive: true, force: true }).catch(() => undefined);
   }
 
   private checkId(id: string): void {
@@ -899,13 +1056,12 @@ export class DatasetService {
   }
 
   private notFound(id: string): AppError {
-    return new AppError(ErrorCode.NotFound, `There is no dataset with the id "${String(id)}"; it may have been deleted.`, { id: String(id) });
+    return new AppError(
+      ErrorCode.NotFound,
+      `There is no dataset with the id "${String(id)}"; it may have been deleted.`,
+      { id: String(id) },
+    );
   }
-}
-
-function langOfField(path: string): string | undefined {
-  const last = path.split('.').pop() ?? '';
-  return /^[a-z]{2,3}(?:[-_][A-Za-z]{2,4})?$/.test(last) ? last : undefined;
 }
 
 /** The service for a studio home. */

@@ -54,11 +54,15 @@ export function unreadable(name: string, err: unknown): AppError {
         : code === 'EISDIR'
           ? 'it is a folder, not a file'
           : `${err instanceof Error ? err.message : String(err)}`;
-  return new AppError(ErrorCode.FileUnreadable, `${name} cannot be read: ${why}. Check the path and try again.`, {
-    file: name,
-    line: null,
-    byte: null,
-  });
+  return new AppError(
+    ErrorCode.FileUnreadable,
+    `${name} cannot be read: ${why}. Check the path and try again.`,
+    {
+      file: name,
+      line: null,
+      byte: null,
+    },
+  );
 }
 
 export function cancelled(): AppError {
@@ -80,7 +84,12 @@ export async function inspectFile(path: string): Promise<CorpusFileInfo> {
     fh = await open(path, 'r');
     const head = Buffer.alloc(2);
     const { bytesRead } = await fh.read(head, 0, 2, 0);
-    return { path, name, bytes: st.size, gzip: bytesRead === 2 && head[0] === 0x1f && head[1] === 0x8b };
+    return {
+      path,
+      name,
+      bytes: st.size,
+      gzip: bytesRead === 2 && head[0] === 0x1f && head[1] === 0x8b,
+    };
   } catch (err) {
     throw unreadable(name, err);
   } finally {
@@ -99,7 +108,10 @@ function isZlibError(err: unknown): boolean {
  * FileUnreadable, CorpusEncoding (not UTF-8, binary), CorpusInvalid (damaged gzip, huge
  * line), Cancelled (signal).
  */
-export async function* readLines(info: CorpusFileInfo, options: ReadLinesOptions = {}): AsyncGenerator<FileLineBatch> {
+export async function* readLines(
+  info: CorpusFileInfo,
+  options: ReadLinesOptions = {},
+): AsyncGenerator<FileLineBatch> {
   const { signal } = options;
   checkCancelled(signal);
   const decoder = new LineDecoder({ file: info.name, maxLineBytes: options.maxLineBytes });
@@ -111,7 +123,10 @@ export async function* readLines(info: CorpusFileInfo, options: ReadLinesOptions
   }
   // Gzip reads smaller compressed chunks: each expands several-fold, and progress is
   // measured in compressed bytes, so big chunks would make the bar jump.
-  const raw = fh.createReadStream({ highWaterMark: info.gzip ? CHUNK_BYTES / 4 : CHUNK_BYTES, autoClose: true });
+  const raw = fh.createReadStream({
+    highWaterMark: info.gzip ? CHUNK_BYTES / 4 : CHUNK_BYTES,
+    autoClose: true,
+  });
   let source: Readable = raw;
   if (info.gzip) {
     const gunzip = createGunzip({ chunkSize: CHUNK_BYTES });

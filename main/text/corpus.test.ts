@@ -1,6 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { AppError, ErrorCode } from '../../shared/errors';
-import { Cleaner, DEFAULT_CLEANING, HashSet64, countWords, hash64, isValidationPair, normalizeSentence } from './cleaning';
+import {
+  Cleaner,
+  DEFAULT_CLEANING,
+  HashSet64,
+  countWords,
+  hash64,
+  isValidationPair,
+  normalizeSentence,
+} from './cleaning';
 import { RecordParser, SideStatsAccumulator, describeColumns, lineCountMismatch } from './corpus';
 import {
   guessLanguageFromName,
@@ -14,9 +22,13 @@ const enc = new TextEncoder();
 
 /** Feeds bytes in chunks of `size` and returns every line, or the AppError thrown. */
 function decodeAll(bytes: Uint8Array, size = 7, maxLineBytes?: number): string[] {
-  const d = new LineDecoder({ file: 'f.txt', ...(maxLineBytes !== undefined ? { maxLineBytes } : {}) });
+  const d = new LineDecoder({
+    file: 'f.txt',
+    ...(maxLineBytes !== undefined ? { maxLineBytes } : {}),
+  });
   const out: string[] = [];
-  for (let i = 0; i < bytes.length; i += size) out.push(...d.push(bytes.subarray(i, i + size)).lines);
+  for (let i = 0; i < bytes.length; i += size)
+    out.push(...d.push(bytes.subarray(i, i + size)).lines);
   out.push(...d.end().lines);
   return out;
 }
@@ -34,7 +46,8 @@ function thrown(fn: () => unknown): AppError {
 describe('LineDecoder', () => {
   it('splits LF and CRLF lines across chunk boundaries, skips a BOM, keeps a last unterminated line', () => {
     const bytes = enc.encode('\uFEFFeins\r\nzwei\n\ndrei ä€😀');
-    for (const size of [1, 2, 3, 5, 64]) expect(decodeAll(bytes, size)).toEqual(['eins', 'zwei', '', 'drei ä€😀']);
+    for (const size of [1, 2, 3, 5, 64])
+      expect(decodeAll(bytes, size)).toEqual(['eins', 'zwei', '', 'drei ä€😀']);
   });
 
   it('counts a final newline as the end of the last line, not a new one', () => {
@@ -59,10 +72,21 @@ describe('LineDecoder', () => {
   });
 
   it('calls NUL bytes and control-heavy files binary, and UTF-16 by its BOM', () => {
-    expect(thrown(() => decodeAll(new Uint8Array([0x61, 0x0a, 0x62, 0, 0x63]))).message).toMatch(/binary.*line 2 contains a NUL/);
+    expect(thrown(() => decodeAll(new Uint8Array([0x61, 0x0a, 0x62, 0, 0x63]))).message).toMatch(
+      /binary.*line 2 contains a NUL/,
+    );
     const noise = new Uint8Array(200).map((_, i) => (i * 7) % 32);
-    expect(thrown(() => decodeAll(noise.map((b) => (b === 0 ? 1 : b)), 50)).code).toBe(ErrorCode.CorpusEncoding);
-    expect(thrown(() => decodeAll(new Uint8Array([0xff, 0xfe, 0x61, 0x00]))).message).toContain('UTF-16');
+    expect(
+      thrown(() =>
+        decodeAll(
+          noise.map((b) => (b === 0 ? 1 : b)),
+          50,
+        ),
+      ).code,
+    ).toBe(ErrorCode.CorpusEncoding);
+    expect(thrown(() => decodeAll(new Uint8Array([0xff, 0xfe, 0x61, 0x00]))).message).toContain(
+      'UTF-16',
+    );
   });
 
   it('stops a line over the size limit without buffering the rest', () => {
@@ -81,7 +105,9 @@ describe('LineDecoder', () => {
     const rnd = (): number => (s = (Math.imul(s, 1103515245) + 12345) >>> 0) >>> 24;
     const dec = new TextDecoder('utf-8', { fatal: true });
     for (let t = 0; t < 2000; t++) {
-      const b = new Uint8Array(1 + (t % 9)).map(() => (rnd() < 128 ? 0xc0 + (rnd() & 0x3f) : 0x80 + (rnd() & 0x7f)));
+      const b = new Uint8Array(1 + (t % 9)).map(() =>
+        rnd() < 128 ? 0xc0 + (rnd() & 0x3f) : 0x80 + (rnd() & 0x7f),
+      );
       let valid = true;
       try {
         dec.decode(b);
@@ -96,12 +122,18 @@ describe('LineDecoder', () => {
 describe('formats', () => {
   it('parses TSV/CSV with RFC 4180 quotes only where a field is quoted', () => {
     expect(parseDelimitedLine('a\tb\tc', '\t', false).fields).toEqual(['a', 'b', 'c']);
-    expect(parseDelimitedLine('"Hi," he said.\tHallo', '\t', false).fields).toEqual(['"Hi," he said.', 'Hallo']);
+    expect(parseDelimitedLine('"Hi," he said.\tHallo', '\t', false).fields).toEqual([
+      '"Hi," he said.',
+      'Hallo',
+    ]);
     expect(parseDelimitedLine('"a ""q"" b",c', ',', true).fields).toEqual(['a "q" b', 'c']);
     expect(parseDelimitedLine('x,"a, b",', ',', true).fields).toEqual(['x', 'a, b', '']);
     expect(parseDelimitedLine('5",6', ',', true).fields).toEqual(['5"', '6']);
     expect(parseDelimitedLine('"open, still', ',', true).complete).toBe(false);
-    expect(parseDelimitedLine('"open\tstill', '\t', false)).toEqual({ fields: ['"open', 'still'], complete: true });
+    expect(parseDelimitedLine('"open\tstill', '\t', false)).toEqual({
+      fields: ['"open', 'still'],
+      complete: true,
+    });
   });
 
   it('guesses languages from file names', () => {
@@ -119,14 +151,19 @@ describe('formats', () => {
     expect(sniffSingleFileFormat('a.dat', ['{"en":"a","de":"b"}'])).toBe('jsonl');
     expect(sniffSingleFileFormat('a.dat', ['1\tHi\t2\tHallo', '3\tYes\t4\tJa'])).toBe('tsv');
     expect(sniffSingleFileFormat('a.dat', ['Hi,Hallo', '"Yes, sir",Ja'])).toBe('csv');
-    expect(sniffSingleFileFormat('a.dat', ['Just a sentence.'])).toBe('text');
+    expect(sniffSingleFileFormat('a.dat', ['Just a sentence.'])).toBe('aligned');
     expect(sniffSingleFileFormat('a.csv', ['whatever'])).toBe('csv');
   });
 });
 
 describe('RecordParser', () => {
   it('picks TSV columns, skips Anki headers and a header row, gives blank lines as empty pairs', () => {
-    const p = new RecordParser({ format: 'tsv', file: 'a.tsv', columns: { src: 1, tgt: 3 }, header: true });
+    const p = new RecordParser({
+      format: 'tsv',
+      file: 'a.tsv',
+      columns: { src: 1, tgt: 3 },
+      header: true,
+    });
     expect(p.push('#separator:tab', 1)).toBeNull();
     expect(p.push('id\ten\tid\tde', 2)).toBeNull();
     expect(p.headerNames).toEqual(['id', 'en', 'id', 'de']);
@@ -149,7 +186,11 @@ describe('RecordParser', () => {
   });
 
   it('reads JSONL fields by dotted path and names syntax errors and missing fields', () => {
-    const p = new RecordParser({ format: 'jsonl', file: 'a.jsonl', columns: { src: 'translation.en', tgt: 'translation.de' } });
+    const p = new RecordParser({
+      format: 'jsonl',
+      file: 'a.jsonl',
+      columns: { src: 'translation.en', tgt: 'translation.de' },
+    });
     expect(p.push('{"translation":{"en":"Hi","de":"Hallo"}}', 1)).toEqual(['Hi', 'Hallo']);
     const bad = thrown(() => p.push('{"translation": {"en": "Hi"', 2));
     expect(bad.message).toMatch(/^a\.jsonl line 2 is not valid JSON/);
@@ -159,8 +200,14 @@ describe('RecordParser', () => {
   });
 
   it('rejects picks that cannot work', () => {
-    expect(thrown(() => new RecordParser({ format: 'tsv', file: 'a', columns: { src: 1, tgt: 1 } })).code).toBe(ErrorCode.InvalidArgument);
-    expect(thrown(() => new RecordParser({ format: 'jsonl', file: 'a', columns: { src: 0, tgt: 1 } })).code).toBe(ErrorCode.InvalidArgument);
+    expect(
+      thrown(() => new RecordParser({ format: 'tsv', file: 'a', columns: { src: 1, tgt: 1 } }))
+        .code,
+    ).toBe(ErrorCode.InvalidArgument);
+    expect(
+      thrown(() => new RecordParser({ format: 'jsonl', file: 'a', columns: { src: 0, tgt: 1 } }))
+        .code,
+    ).toBe(ErrorCode.InvalidArgument);
   });
 });
 
@@ -176,7 +223,9 @@ describe('describeColumns', () => {
     const csv = describeColumns('csv', ['note,en,de', 'x,Hi,Hallo', 'y,Yes,Ja']);
     expect(csv.header).toBe(true);
     expect(csv.suggested).toEqual({ src: 1, tgt: 2 });
-    const json = describeColumns('jsonl', ['{"id":1,"meta":"m","translation":{"en":"Hi","de":"Hallo"}}']);
+    const json = describeColumns('jsonl', [
+      '{"id":1,"meta":"m","translation":{"en":"Hi","de":"Hallo"}}',
+    ]);
     expect(json.columns.map((c) => c.name)).toEqual(['meta', 'translation.en', 'translation.de']);
     expect(json.suggested).toEqual({ src: 'translation.en', tgt: 'translation.de' });
   });
@@ -201,7 +250,16 @@ describe('cleaning', () => {
       ['a b', 'c d'],
       ['a b', 'c e'],
     ];
-    expect(pairs.map(([s, t]) => c.keep(s, t))).toEqual([true, false, false, false, false, false, false, true]);
+    expect(pairs.map(([s, t]) => c.keep(s, t))).toEqual([
+      true,
+      false,
+      false,
+      false,
+      false,
+      false,
+      false,
+      true,
+    ]);
     expect(c.report).toEqual({
       read: 8,
       kept: 2,
@@ -234,7 +292,8 @@ describe('cleaning', () => {
     const h = new Uint32Array(2);
     const pick = (seed: number): number[] => {
       const out: number[] = [];
-      for (let i = 0; i < 20_000; i++) if (isValidationPair(hash64(`p${i}`, 0, h), seed, 0.1)) out.push(i);
+      for (let i = 0; i < 20_000; i++)
+        if (isValidationPair(hash64(`p${i}`, 0, h), seed, 0.1)) out.push(i);
       return out;
     };
     const a = pick(1);
@@ -253,7 +312,9 @@ describe('stats', () => {
     s.addIds(new Array<number>(700).fill(7));
     const r = s.finish((id) => `t${id}`, 42);
     expect(r).toMatchObject({ lang: 'en', tokens: 715, vocabulary: 42, maxLength: 700 });
-    expect(r.histogram.bounds).toEqual([5, 10, 15, 20, 25, 30, 40, 50, 60, 80, 100, 150, 200, 300, 500, 700]);
+    expect(r.histogram.bounds).toEqual([
+      5, 10, 15, 20, 25, 30, 40, 50, 60, 80, 100, 150, 200, 300, 500, 700,
+    ]);
     expect(r.histogram.counts[0]).toBe(1);
     expect(r.histogram.counts[2]).toBe(1);
     expect(r.histogram.counts[15]).toBe(1);

@@ -238,8 +238,10 @@ function langOfName(name: string): string | undefined {
   return guessLanguageFromName(`x.${last}`);
 }
 
+/** Mostly numbers (ids), allowing a few stray rows: such a column never holds the sentences. */
 function isNumericOrEmpty(values: readonly string[]): boolean {
-  return values.every((v) => /^\s*[-+]?\d*(?:\.\d+)?\s*$/.test(v));
+  const numeric = values.filter((v) => /^\s*[-+]?\d*(?:\.\d+)?\s*$/.test(v)).length;
+  return numeric >= 0.8 * values.length;
 }
 
 /**
@@ -250,6 +252,8 @@ function isNumericOrEmpty(values: readonly string[]): boolean {
 export function describeColumns(
   format: 'tsv' | 'csv' | 'jsonl',
   lines: readonly string[],
+  /** TSV/CSV: whether the first row is a header; default: guessed. */
+  forceHeader?: boolean,
 ): ColumnsOverview {
   if (format === 'jsonl') {
     const order: string[] = [];
@@ -300,10 +304,11 @@ export function describeColumns(
   const first = rows[0] ?? [];
   // A header: short identifier-like names (no sentence punctuation), at least one a known column name.
   const header =
-    rows.length > 1 &&
-    first.length >= 2 &&
-    first.every((f) => /^[A-Za-z_][\w ()-]{0,30}$/.test(f.trim())) &&
-    first.some(looksLikeHeaderName);
+    forceHeader ??
+    (rows.length > 1 &&
+      first.length >= 2 &&
+      first.every((f) => /^[A-Za-z_][\w ()-]{0,30}$/.test(f.trim())) &&
+      first.some(looksLikeHeaderName));
   const body = header ? rows.slice(1) : rows;
   const columns: ColumnInfo[] = [];
   for (let c = 0; c < width; c++) {
@@ -434,5 +439,5 @@ export class SideStatsAccumulator {
 
 /** Whether a format reads its pairs from two aligned files. */
 export function isAligned(format: CorpusFormat): boolean {
-  return format === 'text';
+  return format === 'aligned';
 }

@@ -6,10 +6,10 @@
  */
 import { AppError, ErrorCode } from '../../shared/errors';
 
-/** `text`: two aligned files, one sentence per line. The others: one file, two picked columns/fields. */
-export type CorpusFormat = 'text' | 'tsv' | 'csv' | 'jsonl';
+/** `aligned`: two aligned plain-text files, one sentence per line. The others: one file, two picked columns/fields. */
+export type CorpusFormat = 'aligned' | 'tsv' | 'csv' | 'jsonl';
 
-export const CORPUS_FORMATS: readonly CorpusFormat[] = ['text', 'tsv', 'csv', 'jsonl'];
+export const CORPUS_FORMATS: readonly CorpusFormat[] = ['aligned', 'tsv', 'csv', 'jsonl'];
 
 function formatInt(n: number): string {
   return n.toLocaleString('en-US');
@@ -111,7 +111,7 @@ export function sniffSingleFileFormat(
   const first = csvCounts[0] ?? 0;
   if (first >= 2 && csvCounts.filter((c) => c === first).length >= Math.ceil(lines.length * 0.9))
     return 'csv';
-  return 'text';
+  return 'aligned';
 }
 
 // ---------------------------------------------------------------------------
