@@ -175,8 +175,12 @@ export async function runCheckpointsCommand(argv: string[]): Promise<number> {
           withOptimizer: values['with-optimizer'] ?? false,
         },
       );
+      const extra =
+        values['with-optimizer'] && !result.withOptimizer
+          ? '; it has no optimiser state to include'
+          : '';
       console.log(
-        `Exported checkpoint ${ckRef} of run ${id} to ${result.file} (${(result.bytes / 1e6).toFixed(1)} MB).`,
+        `Exported checkpoint ${ckRef} of run ${id} to ${result.file} (${(result.bytes / 1e6).toFixed(1)} MB${result.withOptimizer ? ', with optimiser state' : ''})${extra}.`,
       );
       return 0;
     }

@@ -2,7 +2,7 @@
  * Crash safety (issue 6): a training process is SIGKILLed at 20 random moments; after each
  * kill every listed checkpoint loads (full sha256 check) and holds exactly its step's
  * weights, metrics.jsonl parses with each step logged once, run.json reads, and the run
- * resumes from its newest checkpoint. The child is checkpoints.crashChild.ts with a fake
+ * resumes from its newest checkpoint. The child is crashChild.fixture.ts with a fake
  * trainer of a few MB of weights; the persistence code is the real one.
  */
 import { spawn } from 'node:child_process';
@@ -12,14 +12,14 @@ import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkpointsDir, listCheckpoints, readCheckpoint } from '../training/checkpointIO';
-import { rng, TEST_MODEL, TEST_TRAIN } from '../training/checkpointIO.fixtures';
-import { fakeLoss, fakeWeights } from './checkpoints.crashChild';
+import { rng, TEST_MODEL, TEST_TRAIN } from '../training/checkpointIO.fixture';
+import { fakeLoss, fakeWeights } from './crashChild.fixture';
 import { readMetrics } from './metricsLog';
 import { RunsService } from './runs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const repoRoot = path.resolve(here, '../..');
-const childScript = path.join(here, 'checkpoints.crashChild.ts');
+const childScript = path.join(here, 'crashChild.fixture.ts');
 const KILLS = 20;
 const CHECKPOINT_EVERY = 10;
 const SEED = Number(process.env.CRASH_SEED ?? 20250601);
@@ -60,11 +60,14 @@ function startChild(home: string, runId: string, extra: string[] = []): Child {
 }
 
 /** Every listed checkpoint loads with its hashes checked and holds exactly its step's weights. */
+const expectedWeights = new Map<number, ReturnType<typeof fakeWeights>>();
+
 async function checkCheckpoints(runDir: string): Promise<number[]> {
   const steps: number[] = [];
   for (const c of await listCheckpoints(runDir)) {
     const ck = await readCheckpoint(runDir, c.id);
-    const expected = fakeWeights(c.step);
+    const expected = expectedWeights.get(c.step) ?? fakeWeights(c.step);
+    expectedWeights.set(c.step, expected);
     ck.weights.forEach((t, i) => {
       expect(t.name).toBe(expected[i]!.name);
       expect(

@@ -27,7 +27,7 @@ import {
 } from '../training/checkpointIO';
 import type { NamedTensor } from '../training/namedTensors';
 import { fsyncDir, randomSuffix, sha256, TEMP_PREFIX } from './atomicFs';
-import { RUN_TOKENIZER_FILE, RunsService, newRunId } from './runs';
+import { RUN_TOKENIZER_FILE, newRunId, type RunsService } from './runs';
 
 // ---------------------------------------------------------------------------
 // Retention
@@ -120,7 +120,7 @@ export async function averageCheckpoints(
   const sums = new Map<string, NamedTensor>();
   let newest: Awaited<ReturnType<typeof readCheckpoint>> | undefined;
   for (const c of chosen) {
-    const ck = await readCheckpoint(runDir, c.id);
+    const ck = await readCheckpoint(runDir, c.id, { optimizer: false });
     if (newest === undefined) {
       for (const t of ck.weights) {
         sums.set(t.name, {
@@ -229,7 +229,8 @@ const OPTIMIZER_PREFIX = 'optimizer.';
  * model config, training config, tokenizer.json text and provenance. With
  * `withOptimizer`, the Adam moments and the training position are included too, so the
  * imported run can continue training; without, the file holds only what translating
- * needs. Written atomically. Returns the file's size.
+ * needs (a weights-only checkpoint, e.g. an average, never carries optimiser state;
+ * `withOptimizer` in the result says what was written). Written atomically.
  */
 export async function exportCheckpoint(
   home: string,
@@ -237,9 +238,9 @@ export async function exportCheckpoint(
   ref: CheckpointRef,
   outFile: string,
   opts: { withOptimizer?: boolean } = {},
-): Promise<{ file: string; bytes: number }> {
+): Promise<{ file: string; bytes: number; withOptimizer: boolean }> {
   const runDir = path.join(home, 'runs', run.id);
-  const ck = await readCheckpoint(runDir, ref);
+  const ck = await readCheckpoint(runDir, ref, { optimizer: opts.withOptimizer ?? false });
   const tokPath = await tokenizerPathFor(home, run);
   let tokenizerJson: string;
   try {
@@ -292,7 +293,7 @@ export async function exportCheckpoint(
     const digest = await writeSafetensorsFile(tmp, tensors, meta);
     await fsp.rename(tmp, outFile);
     await fsyncDir(dir);
-    return { file: outFile, bytes: digest.bytes };
+    return { file: outFile, bytes: digest.bytes, withOptimizer };
   } catch (err) {
     await fsp.rm(tmp, { force: true });
     throw err;

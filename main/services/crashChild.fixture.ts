@@ -8,7 +8,7 @@
  *   - `trainWithPersistence`: resume planning, metrics, periodic checkpoints, retention and
  *     run.json updates, in the order that makes a kill at any instant recoverable.
  *
- * Run: node --import tsx main/services/checkpoints.crashChild.ts --home DIR --run ID
+ * Run: node --import tsx main/services/crashChild.fixture.ts --home DIR --run ID
  *        [--max-steps N] [--step-ms MS]
  * Prints "ready <fromStep>", then "ckpt <step>" after each checkpoint, "done <step>" at the end.
  */
@@ -21,7 +21,7 @@ import {
   type TokenizerRef,
   type TrainingPosition,
 } from '../training/checkpointIO';
-import { fakeTensors, rng } from '../training/checkpointIO.fixtures';
+import { fakeTensors, rng } from '../training/checkpointIO.fixture';
 import type { NamedTensor } from '../training/namedTensors';
 import { sha256File } from './atomicFs';
 import { applyRetention, tokenizerPathFor } from './checkpoints';
@@ -67,19 +67,16 @@ export function fakeWeights(step: number): NamedTensor[] {
 }
 
 /**
- * A stand-in trainer: each step "computes" new weights (random tensors of a few MB,
- * seeded by the step) and a loss. Resuming checks the loaded weights and position are
- * exactly those of the checkpoint's step.
+ * A stand-in trainer. The weights after step s are random tensors of a few MB seeded by s,
+ * made when a checkpoint needs them (making them every step would only burn the CPU the
+ * test shares). Resuming checks that the loaded weights and position are exactly those of
+ * the checkpoint's step: the fake's version of "same state as an uninterrupted run".
  */
 export class FakeTrainer implements StepTrainer {
-  private weights: NamedTensor[] = [];
   constructor(private readonly stepMs: number) {}
 
   async init(plan: ResumePlan, from: LoadedCheckpoint | null): Promise<void> {
-    if (from === null) {
-      this.weights = fakeWeights(0);
-      return;
-    }
+    if (from === null) return;
     const expected = fakeWeights(plan.fromStep);
     const same = from.weights.every(
       (t, i) => t.name === expected[i]?.name && t.data.every((v, j) => v === expected[i]!.data[j]),
@@ -89,14 +86,10 @@ export class FakeTrainer implements StepTrainer {
         `Checkpoint ${from.info.id} does not hold the state of step ${plan.fromStep}.`,
       );
     }
-    this.weights = from.weights;
   }
 
   async step(step: number): Promise<MetricRecord[]> {
-    const started = Date.now();
-    this.weights = fakeWeights(step);
-    const rest = this.stepMs - (Date.now() - started);
-    if (rest > 0) await new Promise((r) => setTimeout(r, rest));
+    await new Promise((r) => setTimeout(r, this.stepMs));
     return [
       {
         kind: 'train',
@@ -112,7 +105,7 @@ export class FakeTrainer implements StepTrainer {
 
   async snapshot(step: number) {
     return {
-      weights: this.weights,
+      weights: fakeWeights(step),
       optimizer: [
         ...fakeTensors(step + 1_000_000, FAKE_SHAPES, 'optimizer.m.'),
         ...fakeTensors(step + 2_000_000, FAKE_SHAPES, 'optimizer.v.'),

@@ -10,7 +10,7 @@ import {
   TEST_MODEL,
   TEST_TOKENIZER_JSON,
   TEST_TRAIN,
-} from '../training/checkpointIO.fixtures';
+} from '../training/checkpointIO.fixture';
 import { sha256 } from './atomicFs';
 import {
   MetricsWriter,

@@ -16,7 +16,7 @@ import {
   verifyCheckpoint,
   writeCheckpoint,
 } from './checkpointIO';
-import { fakeCheckpoint, TEST_TOKENIZER_JSON } from './checkpointIO.fixtures';
+import { fakeCheckpoint, TEST_TOKENIZER_JSON } from './checkpointIO.fixture';
 import { decodeSafetensors } from './safetensors';
 
 const SHA = sha256(TEST_TOKENIZER_JSON);

@@ -445,10 +445,13 @@ export async function writeCheckpoint(
 /**
  * Reads a checkpoint, verifying the size and sha256 of both tensor files against
  * state.json. Throws NotFound when there is none, CheckpointInvalid when it is corrupt.
+ * With `optimizer: false` the optimiser file (twice the weights' size) is neither read
+ * nor hashed and `optimizer` comes back empty: for averaging, export and translation.
  */
 export async function readCheckpoint(
   runDir: string,
   ref: CheckpointRef,
+  opts: { optimizer?: boolean } = {},
 ): Promise<LoadedCheckpoint> {
   const id = refToId(ref);
   const dir = checkpointDir(runDir, id);
@@ -461,10 +464,10 @@ export async function readCheckpoint(
     );
   }
   const weights = await readSafetensorsFile(path.join(dir, MODEL_FILE), state.files[MODEL_FILE]);
-  const optimizer = await readSafetensorsFile(
-    path.join(dir, OPTIMIZER_FILE),
-    state.files[OPTIMIZER_FILE],
-  );
+  const optimizer =
+    opts.optimizer === false
+      ? { tensors: [] }
+      : await readSafetensorsFile(path.join(dir, OPTIMIZER_FILE), state.files[OPTIMIZER_FILE]);
   const stateBytes = (await fsp.stat(path.join(dir, STATE_FILE))).size;
   return {
     info: infoFrom(runDir, id, state, totalBytes(state, stateBytes)),

@@ -74,6 +74,39 @@ describe('safetensors', () => {
     expect(Array.from(file.subarray(8 + 110, 8 + 112))).toEqual([0x20, 0x20]);
   });
 
+  it("matches the reference implementation's own byte vectors", () => {
+    // From huggingface/safetensors bindings/python/tests/test_simple.py (test_serialization,
+    // test_serialization_metadata, test_deserialization): int32 zeros [2, 2] with [1, 1] = 1.
+    const header = '{"test":{"dtype":"I32","shape":[2,2],"data_offsets":[0,16]}}';
+    const data = new Int32Array([0, 0, 0, 1]);
+    const dataBytes = Buffer.from(data.buffer);
+    const reference = Buffer.concat([
+      Buffer.from([0x40, 0, 0, 0, 0, 0, 0, 0]),
+      Buffer.from(`${header}    `),
+      dataBytes,
+    ]);
+    const t: NamedTensor = { name: 'test', dtype: 'int32', shape: [2, 2], data };
+    expect(Buffer.from(encodeSafetensors([t])).equals(reference)).toBe(true);
+
+    const withMeta = Buffer.concat([
+      Buffer.from([0x60, 0, 0, 0, 0, 0, 0, 0]),
+      Buffer.from(
+        `{"__metadata__":{"framework":"pt"},${header.replace('"test"', '"test1"').slice(1)} `,
+      ),
+      dataBytes,
+    ]);
+    const t1 = { ...t, name: 'test1' };
+    expect(Buffer.from(encodeSafetensors([t1], { framework: 'pt' })).equals(withMeta)).toBe(true);
+
+    // Files written before the writer padded headers (header length 60, not a multiple of 8).
+    const unpadded = Buffer.concat([
+      Buffer.from([0x3c, 0, 0, 0, 0, 0, 0, 0]),
+      Buffer.from(header),
+      Buffer.alloc(16),
+    ]);
+    expect(decodeSafetensors(unpadded).tensors).toEqual([{ ...t, data: new Int32Array(4) }]);
+  });
+
   it('reads tensors stored out of name order (offsets decide), as other writers do', () => {
     const header =
       '{"__metadata__":{"k":"v"},"z":{"dtype":"F32","shape":[1],"data_offsets":[0,4]},"a":{"dtype":"F32","shape":[1],"data_offsets":[4,8]}}';
