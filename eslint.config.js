@@ -52,9 +52,9 @@ const workerTree = {
     '!**/training/checkpointIO',
     '!**/training/safetensors',
     '**/decoding/**',
-    '**/engine/worker',
-    '**/engine/backend',
-    '**/engine/kernels',
+    '**/engine/*',
+    '!**/engine/EngineHost',
+    '!**/engine/protocol',
   ],
   message:
     'The engine worker tree (model, training, decoding) runs only in the worker; talk to it through EngineHost.',
@@ -162,7 +162,8 @@ export default tseslint.config(
   },
   // The engine worker's entry and backend choice: tfjs allowed, electron not.
   {
-    files: ['main/engine/worker.ts', 'main/engine/backend.ts', 'main/engine/kernels.ts'],
+    files: ['main/engine/*.ts'],
+    ignores: ['main/engine/EngineHost*.ts', 'main/engine/protocol.ts'],
     rules: restrict(electron, rendererCode),
   },
   // Everything else in main runs on the main thread: no tfjs, no worker-tree code.
@@ -174,6 +175,7 @@ export default tseslint.config(
       'main/services/**/*.ts',
       'main/web/**/*.ts',
       'main/cli/**/*.ts',
+      'main/handlers/**/*.ts',
     ],
     ignores: ['main/preload.ts', 'main/**/*.test.ts'],
     rules: restrict(tfjs, workerTree, rendererCode),
@@ -183,6 +185,7 @@ export default tseslint.config(
       'main/services/**/*.ts',
       'main/web/**/*.ts',
       'main/cli/**/*.ts',
+      'main/handlers/**/*.ts',
       'main/engine/EngineHost*.ts',
     ],
     ignores: ['main/**/*.test.ts'],

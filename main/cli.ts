@@ -4,12 +4,22 @@
  * into one sentence and an exit code (2 for bad arguments or input).
  */
 import { AppError, ErrorCode } from '../shared/errors';
+import { runImportCommand } from './cli/import';
 import { runServeCommand } from './cli/serve';
+import { runTrainCommand } from './cli/train';
 
 type Command = (argv: string[]) => Promise<number>;
 
 const COMMANDS: Record<string, { run: Command; summary: string }> = {
   serve: { run: runServeCommand, summary: 'serve the studio to a browser on 127.0.0.1' },
+  train: {
+    run: runTrainCommand,
+    summary: 'train a Transformer headless (no arguments: tiny on the sample corpus)',
+  },
+  import: {
+    run: runImportCommand,
+    summary: 'import a parallel corpus as a dataset and print its stats',
+  },
 };
 
 function usage(): string {

@@ -1,25 +1,38 @@
 /**
- * The composition root of the main process: builds the services and the EngineHost for one
- * studio home and returns the handlers of every call in shared/api.ts. Electron IPC
- * (main/ipc.ts), web mode (main/web) and the CLI all serve these same handlers.
+ * The composition root of the main process: builds the services, the EngineHost and the run
+ * controller for one studio home and returns the handlers of every call in shared/api.ts.
+ * Electron IPC (main/ipc.ts), web mode (main/web) and the CLI all serve these same handlers.
  */
 import type { ApiHandlers } from '../shared/api';
 import type { BackendName } from '../shared/types';
 import { EngineHost, type WorkerFactory } from './engine/EngineHost';
 import { EventHub } from './events';
+import { checkpointHandlers } from './handlers/checkpoints';
+import { datasetHandlers } from './handlers/datasets';
+import { runHandlers } from './handlers/runs';
+import { RunController } from './runController';
+import { createDatasetService, type DatasetService } from './services/datasets';
 import { ensureHome } from './services/home';
+import { createRunsService, type RunsService } from './services/runs';
 
 export interface StudioOptions {
   home: string;
   backend?: BackendName | 'auto';
   workerFactory?: WorkerFactory;
+  /** Start the engine worker at once (default true): choosing a backend takes a moment. */
+  startEngine?: boolean;
 }
 
 export interface Studio {
   home: string;
   engine: EngineHost;
   events: EventHub;
+  datasets: DatasetService;
+  runs: RunsService;
+  controller: RunController;
   handlers: ApiHandlers;
+  /** Marks runs cut off by a crash of the studio itself as failed (resumable). Call once at launch. */
+  recover(): Promise<string[]>;
   dispose(): Promise<void>;
 }
 
@@ -31,20 +44,33 @@ export function createStudio(options: StudioOptions): Studio {
     ...(options.workerFactory ? { workerFactory: options.workerFactory } : {}),
   });
   engine.onStatus((status) => events.emit('engineStatus', status));
+  const datasets = createDatasetService(home);
+  const runs = createRunsService(home);
+  const controller = new RunController(home, runs, engine, events);
 
   const handlers: ApiHandlers = {
     engineInfo: () => engine.call('engineInfo', undefined),
     engineStatus: async () => engine.status,
+    ...datasetHandlers(home, datasets, runs, events),
+    ...runHandlers(home, runs, datasets, engine, controller),
+    ...checkpointHandlers(home, runs, events),
   };
 
-  // Start the engine at once: choosing a backend takes a moment and the UI shows it.
-  engine.start().catch(() => undefined);
+  if (options.startEngine !== false) engine.start().catch(() => undefined);
 
   return {
     home,
     engine,
     events,
+    datasets,
+    runs,
+    controller,
     handlers,
-    dispose: () => engine.dispose(),
+    recover: () => runs.recoverInterrupted(),
+    async dispose() {
+      const active = controller.activeRunId;
+      if (active) await controller.stop(active).catch(() => undefined);
+      await engine.dispose();
+    },
   };
 }

@@ -6,13 +6,25 @@
  */
 import { z } from 'zod';
 import type { Result } from './errors';
-import type { EngineInfo, EngineStatus } from './types';
+import type {
+  CheckpointInfo,
+  DatasetMeta,
+  DatasetStats,
+  EngineInfo,
+  EngineStatus,
+  ImportProgress,
+  MetricRecord,
+  RunInfo,
+  TrainProgress,
+  Translation,
+} from './types';
+import type { DatasetPreview } from './preview';
 
 /** One call: the zod schema of its input, and (a phantom) its output type. */
 export interface CallSpec<I extends z.ZodType, O> {
   input: I;
   /** Never read at run time: carries the output type. */
-  output?: O;
+  output?: () => O;
 }
 
 function call<O>(): CallSpec<z.ZodVoid, O>;
@@ -21,25 +33,249 @@ function call(input?: z.ZodType): CallSpec<z.ZodType, unknown> {
   return { input: input ?? z.void() };
 }
 
+const id = z.string().min(1).max(200);
+const columnRef = z.union([z.number().int().min(0), z.string().min(1)]);
+const columnPick = z.object({ src: columnRef, tgt: columnRef });
+const format = z.enum(['aligned', 'tsv', 'csv', 'jsonl']);
+const paths = z.array(z.string().min(1)).min(1).max(2);
+
+export const importOptionsSchema = z.object({
+  name: z.string().min(1).max(200).optional(),
+  format: format.optional(),
+  columns: columnPick.optional(),
+  header: z.boolean().optional(),
+  srcLang: z.string().max(40).optional(),
+  tgtLang: z.string().max(40).optional(),
+  cleaning: z
+    .object({
+      lengthUnit: z.enum(['words', 'chars']),
+      minLength: z.number().int().min(0),
+      maxLength: z.number().int().min(1),
+      maxRatio: z.number().min(1),
+      dedupe: z.boolean(),
+      dropIdentical: z.boolean(),
+    })
+    .partial()
+    .optional(),
+  validation: z
+    .union([
+      z.object({
+        fraction: z.number().min(0).max(0.5),
+        seed: z.number().int().optional(),
+        maxPairs: z.number().int().min(1).optional(),
+      }),
+      z.object({ files: paths }),
+    ])
+    .optional(),
+  vocabSize: z.number().int().min(8).max(200_000).optional(),
+  sharedVocab: z.boolean().optional(),
+  maxLineBytes: z.number().int().min(64).optional(),
+});
+
+const modelShape = z
+  .object({
+    dModel: z.number(),
+    heads: z.number(),
+    dFF: z.number(),
+    encoderLayers: z.number(),
+    decoderLayers: z.number(),
+    dropout: z.number(),
+    maxPositions: z.number(),
+    positionalEncoding: z.enum(['sinusoidal', 'learned']),
+    normPosition: z.enum(['post', 'pre']),
+    tieEmbeddings: z.boolean(),
+  })
+  .partial();
+
+const trainShape = z
+  .object({
+    batchTokens: z.number(),
+    maxSteps: z.number(),
+    warmupSteps: z.number(),
+    lrFactor: z.number(),
+    adamBeta1: z.number(),
+    adamBeta2: z.number(),
+    adamEpsilon: z.number(),
+    labelSmoothing: z.number(),
+    clipNorm: z.number(),
+    maxLength: z.number(),
+    validEvery: z.number(),
+    bleuEvery: z.number(),
+    bleuSamples: z.number(),
+    checkpointEvery: z.number(),
+    keepLast: z.number(),
+    patience: z.number(),
+    earlyStoppingMetric: z.enum(['bleu', 'valid_loss']),
+    seed: z.number(),
+  })
+  .partial();
+
+const resumeOverrides = trainShape.pick({
+  lrFactor: true,
+  maxSteps: true,
+  validEvery: true,
+  bleuEvery: true,
+  checkpointEvery: true,
+  keepLast: true,
+  patience: true,
+});
+
 export const CALLS = {
+  // -- engine
   /** The backend the engine worker picked, its tfjs version and why better ones were not taken. */
   engineInfo: call<EngineInfo>(),
   /** The engine worker's state: starting, ready, busy, crashed. */
   engineStatus: call<EngineStatus>(),
+
+  // -- datasets
+  datasetsList: call<DatasetMeta[]>(),
+  datasetStats: call<DatasetStats, z.ZodObject<{ id: typeof id }>>(z.object({ id })),
+  /** What dropped files look like before importing: format, columns, languages, first pairs, problems. */
+  datasetPreview: call<
+    DatasetPreview,
+    z.ZodType<{ files: string[]; options?: z.infer<typeof importOptionsSchema> }>
+  >(z.object({ files: paths, options: importOptionsSchema.optional() })),
+  /** Imports (progress as `importProgress` events); resolves with the stored dataset. */
+  datasetImport: call<
+    DatasetMeta,
+    z.ZodType<{ importId: string; files: string[]; options?: z.infer<typeof importOptionsSchema> }>
+  >(z.object({ importId: id, files: paths, options: importOptionsSchema.optional() })),
+  datasetCancelImport: call<boolean, z.ZodObject<{ importId: typeof id }>>(
+    z.object({ importId: id }),
+  ),
+  datasetRename: call<DatasetMeta, z.ZodType<{ id: string; name: string }>>(
+    z.object({ id, name: z.string().min(1).max(200) }),
+  ),
+  datasetDelete: call<void, z.ZodType<{ id: string; force?: boolean }>>(
+    z.object({ id, force: z.boolean().optional() }),
+  ),
+  /**
+   * Web mode: a browser cannot name a path on the server, so it uploads the file in chunks
+   * (base64); the answer carries the server-side path to pass to preview/import.
+   */
+  uploadFile: call<
+    { uploadId: string; path?: string },
+    z.ZodType<{ uploadId?: string; name: string; chunk: string; last: boolean }>
+  >(
+    z.object({
+      uploadId: id.optional(),
+      name: z.string().min(1).max(255),
+      chunk: z.string(),
+      last: z.boolean(),
+    }),
+  ),
+
+  // -- runs and training
+  runsList: call<RunInfo[]>(),
+  runCreate: call<
+    RunInfo,
+    z.ZodType<{
+      datasetId: string;
+      name?: string;
+      preset: 'tiny' | 'small' | 'base';
+      model?: z.infer<typeof modelShape>;
+      train?: z.infer<typeof trainShape>;
+    }>
+  >(
+    z.object({
+      datasetId: id,
+      name: z.string().min(1).max(200).optional(),
+      preset: z.enum(['tiny', 'small', 'base']),
+      model: modelShape.optional(),
+      train: trainShape.optional(),
+    }),
+  ),
+  /** Starts a created run, or resumes a stopped/failed one from its last checkpoint. */
+  runStart: call<
+    RunInfo,
+    z.ZodType<{ runId: string; overrides?: z.infer<typeof resumeOverrides> }>
+  >(z.object({ runId: id, overrides: resumeOverrides.optional() })),
+  runPause: call<RunInfo, z.ZodObject<{ runId: typeof id }>>(z.object({ runId: id })),
+  runResume: call<RunInfo, z.ZodObject<{ runId: typeof id }>>(z.object({ runId: id })),
+  /** Stops after the current step and writes a checkpoint. */
+  runStop: call<RunInfo, z.ZodObject<{ runId: typeof id }>>(z.object({ runId: id })),
+  runDelete: call<void, z.ZodObject<{ runId: typeof id }>>(z.object({ runId: id })),
+  /** Every metric record of a run (metrics.jsonl), decimated to at most `maxPoints` per kind. */
+  runMetrics: call<MetricRecord[], z.ZodType<{ runId: string; maxPoints?: number }>>(
+    z.object({ runId: id, maxPoints: z.number().int().min(10).optional() }),
+  ),
+
+  // -- checkpoints
+  checkpointsList: call<CheckpointInfo[], z.ZodObject<{ runId: typeof id }>>(
+    z.object({ runId: id }),
+  ),
+  checkpointsAverage: call<CheckpointInfo, z.ZodType<{ runId: string; ids: string[] }>>(
+    z.object({ runId: id, ids: z.array(id).min(2) }),
+  ),
+  checkpointDelete: call<void, z.ZodType<{ runId: string; id: string }>>(
+    z.object({ runId: id, id }),
+  ),
+  /** Writes one .tstudio file (model + configs + tokenizer); returns its path. */
+  checkpointExport: call<{ path: string }, z.ZodType<{ runId: string; id: string; path?: string }>>(
+    z.object({ runId: id, id, path: z.string().min(1).optional() }),
+  ),
+  /** Imports a .tstudio file as a new run. */
+  checkpointImport: call<RunInfo, z.ZodType<{ path: string; name?: string }>>(
+    z.object({ path: z.string().min(1), name: z.string().min(1).max(200).optional() }),
+  ),
+
+  // -- playground
+  translate: call<
+    Translation,
+    z.ZodType<{
+      runId: string;
+      checkpoint?: string;
+      text: string;
+      mode: 'greedy' | 'beam';
+      beamSize?: number;
+      alpha?: number;
+      nbest?: number;
+      attention?: boolean;
+      cache?: boolean;
+    }>
+  >(
+    z.object({
+      runId: id,
+      checkpoint: z.string().min(1).optional(),
+      text: z.string().min(1).max(5000),
+      mode: z.enum(['greedy', 'beam']),
+      beamSize: z.number().int().min(1).max(64).optional(),
+      alpha: z.number().min(0).max(5).optional(),
+      nbest: z.number().int().min(1).max(64).optional(),
+      attention: z.boolean().optional(),
+      cache: z.boolean().optional(),
+    }),
+  ),
 } as const;
 
 export type CallName = keyof typeof CALLS;
 export type CallInput<K extends CallName> = z.infer<(typeof CALLS)[K]['input']>;
-export type CallOutput<K extends CallName> = NonNullable<(typeof CALLS)[K]['output']>;
+export type CallOutput<K extends CallName> = ReturnType<NonNullable<(typeof CALLS)[K]['output']>>;
 
 /** Events main pushes to the renderer (throttled summaries; full detail stays on disk). */
 export interface EventMap {
   engineStatus: EngineStatus;
+  importProgress: ImportProgress & { importId: string };
+  /** A few a second while a run trains. */
+  trainProgress: TrainProgress;
+  /** Validation and BLEU records as they are written (training records come as trainProgress). */
+  metric: { runId: string; record: MetricRecord };
+  /** A run's status changed (started, paused, stopped, completed, failed). */
+  runStatus: RunInfo;
+  /** A checkpoint was written or deleted. */
+  checkpoints: { runId: string };
 }
 export type EventName = keyof EventMap;
 
 export const CALL_NAMES = Object.keys(CALLS) as CallName[];
-export const EVENT_NAMES: readonly EventName[] = ['engineStatus'];
+export const EVENT_NAMES: readonly EventName[] = [
+  'engineStatus',
+  'importProgress',
+  'trainProgress',
+  'metric',
+  'runStatus',
+  'checkpoints',
+];
 
 /** A call as a function: no argument for void inputs. */
 export type CallFn<K extends CallName> =

@@ -379,3 +379,112 @@ export interface TrainProgress {
   etaSec: number;
   validLoss?: number;
 }
+
+// ---------------------------------------------------------------------------
+// Dataset import: what the UI sends and sees (the services implement it)
+
+export type CorpusFormat = 'aligned' | 'tsv' | 'csv' | 'jsonl';
+/** TSV/CSV: a 0-based column index; JSONL: a dotted field path (`translation.en`). */
+export type ColumnRef = number | string;
+export interface ColumnPick {
+  src: ColumnRef;
+  tgt: ColumnRef;
+}
+export interface ColumnInfo {
+  ref: ColumnRef;
+  name: string;
+  samples: string[];
+  lang?: string;
+}
+export interface ColumnsOverview {
+  columns: ColumnInfo[];
+  header: boolean;
+  suggested: ColumnPick | undefined;
+}
+
+export type LengthUnit = 'words' | 'chars';
+export interface CleaningOptions {
+  lengthUnit: LengthUnit;
+  minLength: number;
+  maxLength: number;
+  maxRatio: number;
+  dedupe: boolean;
+  dropIdentical: boolean;
+}
+
+export type ValidationOptions =
+  { fraction: number; seed?: number; maxPairs?: number } | { files: string[] };
+
+export interface ImportOptions {
+  name?: string;
+  format?: CorpusFormat;
+  columns?: ColumnPick;
+  header?: boolean;
+  srcLang?: string;
+  tgtLang?: string;
+  cleaning?: Partial<CleaningOptions>;
+  validation?: ValidationOptions;
+  vocabSize?: number;
+  sharedVocab?: boolean;
+  maxLineBytes?: number;
+}
+
+export type ImportPhase = 'reading' | 'validation' | 'tokenizer' | 'stats' | 'saving' | 'done';
+export interface ImportProgress {
+  phase: ImportPhase;
+  lines: number;
+  bytes: number;
+  totalBytes: number;
+  percent: number;
+}
+
+// ---------------------------------------------------------------------------
+// Translation (the playground)
+
+export type DecodeMode = 'greedy' | 'beam';
+
+export interface TranslateRequest {
+  runId: string;
+  /** A checkpoint id ("3000", "avg-...") or 'best' / 'last'. Default 'best'. */
+  checkpoint?: string;
+  text: string;
+  mode: DecodeMode;
+  /** Beam width B (beam mode). */
+  beamSize?: number;
+  /** Length penalty alpha: score / ((5 + len) / 6)^alpha. */
+  alpha?: number;
+  /** How many hypotheses to return (beam mode). */
+  nbest?: number;
+  /** Return attention weights of every layer and head (for the heatmap). */
+  attention?: boolean;
+  /** Use the key/value cache (default true); off is the uncached reference. */
+  cache?: boolean;
+}
+
+export interface Hypothesis {
+  text: string;
+  /** Target token strings, ending with </s> when finished. */
+  tokens: string[];
+  /** Sum of token log-probabilities. */
+  logProb: number;
+  /** The length-normalised score the beam ranks by. */
+  score: number;
+  /** log p of each chosen token. */
+  tokenLogProbs: number[];
+}
+
+export interface AttentionMaps {
+  /** [layer][head][tgt][tgt]: decoder self-attention. */
+  self: number[][][][];
+  /** [layer][head][tgt][src]: encoder-decoder attention. */
+  cross: number[][][][];
+}
+
+export interface Translation {
+  srcTokens: string[];
+  hypotheses: Hypothesis[];
+  /** For the best hypothesis, when asked. */
+  attention?: AttentionMaps;
+  checkpoint: string;
+  ms: number;
+}

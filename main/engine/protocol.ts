@@ -3,18 +3,75 @@
  * Discriminated unions on `type`; messages carry plain numbers, strings and arrays, never tensors.
  */
 import type { ErrorData, Result } from '../../shared/errors';
-import type { BackendName, EngineInfo } from '../../shared/types';
+import type {
+  BackendName,
+  CheckpointInfo,
+  EngineInfo,
+  MetricRecord,
+  ModelConfig,
+  TrainConfig,
+  TrainProgress,
+  TranslateRequest,
+  Translation,
+} from '../../shared/types';
+
+/** Everything the worker needs to train a run; it reads and writes the run folder itself. */
+export interface TrainJobSpec {
+  runId: string;
+  /** runs/<id>: the worker appends metrics.jsonl and writes checkpoints/ here. */
+  runDir: string;
+  /** datasets/<id>: train/valid pairs and the tokenizer. */
+  datasetDir: string;
+  /** The tokenizer.json the run trains with (sha256 recorded in every checkpoint). */
+  tokenizerPath: string;
+  datasetId: string;
+  model: ModelConfig;
+  train: TrainConfig;
+  /** Checkpoint id to continue from exactly; null = a fresh start at step 0. */
+  resumeFrom: string | null;
+}
+
+/** A translate request resolved to files: which run folder and tokenizer. */
+export interface TranslateJob extends TranslateRequest {
+  runDir: string;
+  tokenizerPath: string;
+}
+
+export type TrainCommand = 'pause' | 'resume' | 'stop';
+export type TrainEndStatus = 'completed' | 'stopped' | 'failed';
 
 /** Request/response calls the worker serves: method -> input and output. */
 export interface EngineCalls {
   engineInfo: { input: void; output: EngineInfo };
   /** Echo for protocol tests and liveness checks. */
   ping: { input: { payload: string }; output: { payload: string; backend: BackendName } };
+  /** Prepares a run (data, model, optimiser, checkpoint) and starts its loop; answers with the start step. */
+  trainStart: { input: TrainJobSpec; output: { step: number; pairs: number } };
+  /** Pause / resume / stop the active run; checked by the loop between two steps. */
+  trainControl: {
+    input: { runId: string; command: TrainCommand };
+    output: { state: 'running' | 'paused' | 'stopping' };
+  };
+  /** Served between two training steps when a run is active. */
+  translate: { input: TranslateJob; output: Translation };
 }
 export type EngineMethod = keyof EngineCalls;
 
 /** Events the worker pushes without being asked. */
-export type EngineEvent = { type: 'log'; level: 'info' | 'warn'; message: string };
+export type EngineEvent =
+  | { type: 'log'; level: 'info' | 'warn'; message: string }
+  | { type: 'trainProgress'; progress: TrainProgress }
+  /** A record already appended to metrics.jsonl by the worker. */
+  | { type: 'trainMetric'; runId: string; record: MetricRecord }
+  | { type: 'trainCheckpoint'; runId: string; checkpoint: CheckpointInfo }
+  | {
+      type: 'trainEnded';
+      runId: string;
+      status: TrainEndStatus;
+      step: number;
+      error?: ErrorData;
+      reason?: string;
+    };
 
 export type HostToWorker =
   | { type: 'init'; backend: BackendName | 'auto' }

@@ -3,10 +3,18 @@
  * msg.type; calls are answered as Results so errors keep their code across the boundary.
  */
 import { parentPort } from 'node:worker_threads';
-import { assertNever, fail, ok, toErrorData } from '../../shared/errors';
+import { AppError, assertNever, ErrorCode, fail, ok, toErrorData } from '../../shared/errors';
 import type { EngineInfo } from '../../shared/types';
 import { chooseBackend } from './backend';
-import type { EngineCalls, EngineMethod, HostToWorker, WorkerToHost } from './protocol';
+import type {
+  EngineCalls,
+  EngineEvent,
+  EngineMethod,
+  HostToWorker,
+  WorkerToHost,
+} from './protocol';
+import { TrainingJob } from './trainingJob';
+import { Translator } from './translator';
 
 if (!parentPort) throw new Error('main/engine/worker.ts must run in a worker thread.');
 const port = parentPort;
@@ -16,6 +24,13 @@ function post(msg: WorkerToHost): void {
 }
 
 let info: EngineInfo | undefined;
+/** The one active training run; translate requests are served between its steps. */
+let job: TrainingJob | undefined;
+const translator = new Translator();
+
+function emit(event: EngineEvent): void {
+  post({ type: 'event', event });
+}
 
 function engineInfo(): EngineInfo {
   if (!info) throw new Error('The engine worker has not finished choosing a backend.');
@@ -29,6 +44,39 @@ type Handlers = {
 const handlers: Handlers = {
   engineInfo: async () => engineInfo(),
   ping: async ({ payload }) => ({ payload, backend: engineInfo().backend }),
+
+  async trainStart(spec) {
+    if (job) {
+      throw new AppError(
+        ErrorCode.Busy,
+        `Run ${job.runId} is training; one run trains at a time. Stop it first.`,
+      );
+    }
+    const next = new TrainingJob(spec, emit, translator.bleuEvaluator());
+    job = next;
+    try {
+      const started = await next.prepare();
+      // The loop runs on after this call answers; its end is a trainEnded event.
+      void next.run().finally(() => {
+        next.dispose();
+        if (job === next) job = undefined;
+      });
+      return started;
+    } catch (err) {
+      next.dispose();
+      job = undefined;
+      throw err;
+    }
+  },
+
+  async trainControl({ runId, command }) {
+    if (!job || job.runId !== runId) {
+      throw new AppError(ErrorCode.NotFound, `Run ${runId} is not training in this engine.`);
+    }
+    return { state: job.control(command) };
+  },
+
+  translate: async (request) => translator.translate(request),
 };
 
 async function serve<K extends EngineMethod>(
