@@ -1,5 +1,7 @@
-/** Page object for the studio shell and its engine panel. */
+/** Page object for the studio shell (sidebar, screens) and its engine panel. */
 import type { Locator, Page } from '@playwright/test';
+
+export type ScreenName = 'datasets' | 'train' | 'checkpoints' | 'playground' | 'engine';
 
 export class StudioPage {
   readonly enginePanel: Locator;
@@ -18,5 +20,25 @@ export class StudioPage {
 
   async open(url: string): Promise<void> {
     await this.page.goto(url);
+  }
+
+  /** The sidebar button of a screen. */
+  nav(screen: ScreenName): Locator {
+    return this.page.getByTestId(`nav-${screen}`);
+  }
+
+  /** The main area while `screen` is shown. */
+  screen(screen: ScreenName): Locator {
+    return this.page.getByTestId(`screen-${screen}`);
+  }
+
+  async goto(screen: ScreenName): Promise<void> {
+    await this.nav(screen).click();
+    await this.screen(screen).waitFor();
+  }
+
+  /** Ctrl+1..5 (the desktop shortcut; Meta on macOS). */
+  async shortcut(n: 1 | 2 | 3 | 4 | 5): Promise<void> {
+    await this.page.keyboard.press(`${process.platform === 'darwin' ? 'Meta' : 'Control'}+${n}`);
   }
 }

@@ -1,7 +1,8 @@
 import type { StateCreator } from 'zustand';
 import type { StudioState } from './index';
 
-export type Screen = 'engine';
+export const SCREENS = ['datasets', 'train', 'checkpoints', 'playground', 'engine'] as const;
+export type Screen = (typeof SCREENS)[number];
 
 export interface UiSlice {
   screen: Screen;
@@ -11,14 +12,22 @@ export interface UiSlice {
 const SCREEN_KEY = 'studio.screen';
 
 function rememberedScreen(): Screen {
-  const saved = globalThis.localStorage?.getItem(SCREEN_KEY);
-  return saved === 'engine' ? saved : 'engine';
+  try {
+    const saved = globalThis.localStorage?.getItem(SCREEN_KEY);
+    return (SCREENS as readonly string[]).includes(saved ?? '') ? (saved as Screen) : 'datasets';
+  } catch {
+    return 'datasets';
+  }
 }
 
 export const createUiSlice: StateCreator<StudioState, [], [], UiSlice> = (set) => ({
   screen: rememberedScreen(),
   setScreen(screen) {
-    globalThis.localStorage?.setItem(SCREEN_KEY, screen);
+    try {
+      globalThis.localStorage?.setItem(SCREEN_KEY, screen);
+    } catch {
+      // Storage may be unavailable (private mode); the screen still changes.
+    }
     set({ screen });
   },
 });
