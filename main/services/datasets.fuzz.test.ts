@@ -285,7 +285,7 @@ it(`imports or cleanly rejects ${CASES} random malformed corpora`, async () => {
       outcomes.set('imported', (outcomes.get('imported') ?? 0) + 1);
     } catch (err) {
       if (!(err instanceof AppError))
-        throw new Error(`case ${i} (${c.kind}) crashed: ${String(err)}`);
+        throw new Error(`case ${i} (${c.kind}) crashed: ${String(err)}`, { cause: err });
       expect(NAMED_CODES.has(err.code), `case ${i} (${c.kind}): ${err.code} ${err.message}`).toBe(
         true,
       );

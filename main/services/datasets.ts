@@ -975,7 +975,9 @@ export class DatasetService {
 
   private checkName(name: string): string {
     const clean = typeof name === 'string' ? name.trim() : '';
-    if (clean === '' || clean.length > 200 || /[\u0000-\u001f]/.test(clean)) {
+    // Control characters (line breaks, tabs, NUL) have no place in a name shown in lists.
+    const hasControl = [...clean].some((ch) => ch.charCodeAt(0) < 0x20);
+    if (clean === '' || clean.length > 200 || hasControl) {
       throw invalidArg('A dataset name must be 1 to 200 characters of text without line breaks.');
     }
     return clean;
