@@ -4,6 +4,7 @@
  * into one sentence and an exit code (2 for bad arguments or input).
  */
 import { AppError, ErrorCode } from '../shared/errors';
+import { runCheckpointsCommand } from './cli/checkpoints';
 import { runImportCommand } from './cli/import';
 import { runServeCommand } from './cli/serve';
 import { runTrainCommand } from './cli/train';

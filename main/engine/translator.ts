@@ -56,7 +56,7 @@ export class Translator {
   }
 
   private async load(runDir: string, id: string, tokenizerPath: string): Promise<Loaded> {
-    const ckpt = await readCheckpoint(runDir, id);
+    const ckpt = await readCheckpoint(runDir, id, { optimizer: false });
     // createdAt tells a rewritten checkpoint (same id, e.g. after a resume) from the cached one.
     const key = `${runDir}\n${id}\n${ckpt.state.createdAt}`;
     if (this.loaded?.key === key) return this.loaded;
