@@ -34,7 +34,7 @@ function next<E extends EventName>(
 ): Promise<EventMap[E]> {
   return new Promise((resolve) => {
     const off = studio.events.subscribe((name, payload) => {
-      if (name === event && where(payload as EventMap[E])) {
+      if ((name as EventName) === event && where(payload as EventMap[E])) {
         off();
         resolve(payload as EventMap[E]);
       }
