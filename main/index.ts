@@ -4,7 +4,9 @@
 import { app, BrowserWindow } from 'electron';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { parseBackend } from './cli/args';
 import { bindIpc } from './ipc';
+import { installMenu } from './menu';
 import { createStudio, type Studio } from './studio';
 import { createMainWindow, rendererTarget } from './window';
 
@@ -27,10 +29,13 @@ app.on('second-instance', () => {
 app.whenReady().then(() => {
   studio = createStudio({
     home: homeFlag ?? app.getPath('userData'),
-    backend: (backendFlag as never) ?? 'auto',
+    backend: parseBackend(backendFlag),
   });
   const target = rendererTarget(mainDir);
   bindIpc(studio, () => window, target.isTrustedUrl);
+  const events = studio.events;
+  installMenu((action) => events.emit('menu', action));
+  void studio.recover();
   const open = (): void => {
     window = createMainWindow(mainDir, target, join(mainDir, '..', '..', 'resources', 'icon.png'));
     window.on('closed', () => (window = undefined));

@@ -264,7 +264,16 @@ export interface EventMap {
   runStatus: RunInfo;
   /** A checkpoint was written or deleted. */
   checkpoints: { runId: string };
+  /** A native menu item or its shortcut was used (desktop app only). */
+  menu: MenuAction;
 }
+
+export type ScreenName = 'datasets' | 'train' | 'checkpoints' | 'playground';
+export const SCREENS: readonly ScreenName[] = ['datasets', 'train', 'checkpoints', 'playground'];
+
+/** What the desktop app's menu asks the renderer to do. */
+export type MenuAction =
+  { action: 'navigate'; screen: ScreenName } | { action: 'importDataset' } | { action: 'newRun' };
 export type EventName = keyof EventMap;
 
 export const CALL_NAMES = Object.keys(CALLS) as CallName[];
@@ -275,6 +284,7 @@ export const EVENT_NAMES: readonly EventName[] = [
   'metric',
   'runStatus',
   'checkpoints',
+  'menu',
 ];
 
 /** A call as a function: no argument for void inputs. */

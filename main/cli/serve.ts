@@ -46,6 +46,7 @@ export async function runServeCommand(argv: string[]): Promise<number> {
     home: values.home ?? defaultHome(),
     backend: parseBackend(values.backend),
   });
+  await studio.recover();
   const web = await startWebServer({
     studio,
     rendererDir: findRendererDir(),
