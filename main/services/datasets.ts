@@ -506,11 +506,11 @@ export class DatasetService {
       percent = p;
     };
 
-    await mkdir(this.dir, { recursive: true });
     const tmp = join(this.dir, `.import-${process.pid}-${randomBytes(4).toString('hex')}`);
-    await mkdir(tmp);
     const writers: LineWriter[] = [];
     try {
+      await mkdir(this.dir, { recursive: true });
+      await mkdir(tmp);
       const open = async (file: string): Promise<LineWriter> => {
         const w = await LineWriter.create(join(tmp, file));
         writers.push(w);
@@ -710,9 +710,16 @@ export class DatasetService {
       for (const w of writers) await w.abandon();
       await rm(tmp, { recursive: true, force: true }).catch(() => undefined);
       if (err instanceof AppError) throw err;
+      const code = (err as { code?: unknown } | null)?.code;
+      if (code === 'ENOSPC' || code === 'EDQUOT') {
+        throw new AppError(
+          ErrorCode.Internal,
+          `The disk holding ${this.dir} is full; nothing was imported. Free some space and import again.`,
+        );
+      }
       throw new AppError(
         ErrorCode.Internal,
-        `The import failed unexpectedly: ${err instanceof Error ? err.message : String(err)}`,
+        `The import failed unexpectedly (nothing was saved): ${err instanceof Error ? err.message : String(err)}`,
       );
     } finally {
       this.pendingNames.delete(key);

@@ -23,6 +23,8 @@ const MULTI30K = join(here, '../../../shared/data/multi30k');
 interface Result {
   name: string;
   seconds: number;
+  /** user + system CPU seconds: on a shared machine, wall time also counts waiting for a core. */
+  cpuSeconds: number;
   peakRssMB: number;
   trainPairs: number;
   validPairs: number;
@@ -36,6 +38,7 @@ async function child(home: string, files: string[], options: ImportOptions): Pro
   let phase = '';
   let since = performance.now();
   const t0 = performance.now();
+  const cpu0 = process.cpuUsage();
   const meta = await svc.import(files, options, {
     onProgress: (p) => {
       if (p.phase !== phase) {
@@ -47,9 +50,11 @@ async function child(home: string, files: string[], options: ImportOptions): Pro
     },
   });
   const seconds = (performance.now() - t0) / 1000;
+  const cpu = process.cpuUsage(cpu0);
   const result: Result = {
     name: meta.name,
     seconds,
+    cpuSeconds: (cpu.user + cpu.system) / 1e6,
     peakRssMB: process.resourceUsage().maxRSS / 1024,
     trainPairs: meta.trainPairs,
     validPairs: meta.validPairs,
@@ -146,7 +151,7 @@ function report(label: string, r: Result, inputMB: number): void {
     .join(', ');
   console.log(
     `${label}: ${r.trainPairs.toLocaleString('en-US')} train + ${r.validPairs.toLocaleString('en-US')} valid pairs, ` +
-      `${inputMB.toFixed(1)} MB input, ${r.seconds.toFixed(1)} s, peak RSS ${r.peakRssMB.toFixed(0)} MB (${phases})`,
+      `${inputMB.toFixed(1)} MB input, ${r.seconds.toFixed(1)} s wall (${r.cpuSeconds.toFixed(1)} s CPU), peak RSS ${r.peakRssMB.toFixed(0)} MB (${phases})`,
   );
 }
 
