@@ -36,4 +36,9 @@ export default defineConfig({
     },
     trace: 'retain-on-failure',
   },
+  projects: [
+    { name: 'web' },
+    // The same flows in the desktop app; each test skips itself, saying why, without a binary.
+    { name: 'electron', testIgnore: ['auth.spec.ts'] },
+  ],
 });

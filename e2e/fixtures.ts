@@ -1,12 +1,16 @@
 /**
- * Playwright fixtures: every test gets a fresh studio home and its own web-mode server
- * (`node out/main/cli.js serve`), started from the real build, stopped after the test.
+ * Playwright fixtures. Every test gets a fresh studio home.
+ * - `studio`: a web-mode server (`node out/main/cli.js serve`) started from the real build.
+ * - `app`: the studio opened and ready to drive: in the `web` project, Debian's Chromium on
+ *   that server; in the `electron` project, the desktop app through Playwright's Electron
+ *   support (skipped, saying why, where no Electron binary is installed).
  */
-import { test as base, expect } from '@playwright/test';
+import { _electron as electron, test as base, expect, type Page } from '@playwright/test';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { findElectronBinary } from './electronBinary';
 
 export interface StudioServer {
   url: string;
@@ -14,6 +18,12 @@ export interface StudioServer {
   token: string;
   home: string;
   output: () => string;
+}
+
+export interface StudioApp {
+  page: Page;
+  mode: 'web' | 'electron';
+  home: string;
 }
 
 async function startServer(home: string): Promise<{ server: StudioServer; child: ChildProcess }> {
@@ -52,15 +62,52 @@ async function startServer(home: string): Promise<{ server: StudioServer; child:
   };
 }
 
-export const test = base.extend<{ studio: StudioServer }>({
+async function stop(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null) return;
+  const exited = new Promise((r) => child.once('exit', r));
+  child.kill('SIGTERM');
+  await Promise.race([exited, new Promise((r) => setTimeout(r, 10_000))]);
+  if (child.exitCode === null) child.kill('SIGKILL');
+}
+
+export const test = base.extend<{ home: string; studio: StudioServer; app: StudioApp }>({
   // eslint-disable-next-line no-empty-pattern
-  studio: async ({}, use) => {
+  home: async ({}, use) => {
     const home = mkdtempSync(join(tmpdir(), 'studio-e2e-'));
+    await use(home);
+    rmSync(home, { recursive: true, force: true });
+  },
+
+  studio: async ({ home }, use) => {
     const { server, child } = await startServer(home);
     await use(server);
-    child.kill('SIGTERM');
-    await new Promise((r) => child.once('exit', r));
-    rmSync(home, { recursive: true, force: true });
+    await stop(child);
+  },
+
+  app: async ({ home, page }, use, testInfo) => {
+    if (testInfo.project.name === 'electron') {
+      const binary = findElectronBinary();
+      test.skip('reason' in binary, 'reason' in binary ? binary.reason : '');
+      if (!('path' in binary)) return;
+      const app = await electron.launch({
+        executablePath: binary.path,
+        args: [resolve('out/main/index.js'), `--home=${home}`],
+      });
+      try {
+        const window = await app.firstWindow();
+        await use({ page: window, mode: 'electron', home });
+      } finally {
+        await app.close();
+      }
+      return;
+    }
+    const { server, child } = await startServer(home);
+    try {
+      await page.goto(server.url);
+      await use({ page, mode: 'web', home });
+    } finally {
+      await stop(child);
+    }
   },
 });
 
