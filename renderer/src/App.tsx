@@ -99,8 +99,10 @@ export function App() {
               setScreen('train');
             }}
           >
-            <span className="pulse" aria-hidden />
-            Training {training.name}
+            <span>
+              <span className="pulse" aria-hidden />
+              Training {training.name}
+            </span>
             <span className="muted small">
               step {progress?.step ?? training.step} /{' '}
               {progress?.totalSteps ?? training.train.maxSteps}

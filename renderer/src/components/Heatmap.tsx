@@ -14,7 +14,7 @@ export interface HeatmapProps {
   testId?: string;
 }
 
-const CELL = 26;
+const CELL = 30;
 
 function label(token: string): string {
   return token.length > 12 ? `${token.slice(0, 11)}…` : token;

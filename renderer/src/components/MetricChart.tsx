@@ -112,7 +112,7 @@ function MetricChartImpl({
                 strokeOpacity={s.faint ? 0.25 : 1}
                 strokeWidth={s.faint ? 1 : 1.8}
                 strokeDasharray={s.dashed ? '5 4' : undefined}
-                dot={false}
+                dot={!s.faint && s.points.length <= 40 ? { r: 2 } : false}
                 activeDot={s.faint ? false : { r: 3 }}
                 isAnimationActive={false}
                 connectNulls

@@ -259,6 +259,7 @@ function ImportCheckpoint() {
         </p>
       )}
       <form
+        noValidate
         className="row"
         onSubmit={(e) => {
           e.preventDefault();

@@ -64,6 +64,7 @@ function DatasetCard({ dataset: d }: { dataset: DatasetMeta }) {
       <div className="card-head">
         {editing ? (
           <form
+            noValidate
             className="row"
             onSubmit={(e) => {
               e.preventDefault();

@@ -61,6 +61,7 @@ function PathEntry() {
   const addPaths = useStudio((s) => s.addPaths);
   return (
     <form
+      noValidate
       className="path-entry"
       onSubmit={(e) => {
         e.preventDefault();

@@ -52,7 +52,8 @@ export function ImportPanel() {
   if (columns.length > 0 && form.columns && refKey(form.columns.src) === refKey(form.columns.tgt))
     formIssues.push('Pick two different columns for the source and the target.');
 
-  const canImport = !!preview && !running && !loading && formIssues.length === 0;
+  const canImport =
+    !!preview && problems.length === 0 && !running && !loading && formIssues.length === 0;
   const p = imp?.progress;
 
   return (
@@ -124,6 +125,7 @@ export function ImportPanel() {
           )}
 
           <form
+            noValidate
             className="options"
             onSubmit={(e) => {
               e.preventDefault();

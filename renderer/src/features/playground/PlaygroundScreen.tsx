@@ -110,6 +110,7 @@ export function PlaygroundScreen() {
           </label>
         </div>
         <form
+          noValidate
           data-testid="translate-form"
           data-seq={seq}
           data-busy={busy}

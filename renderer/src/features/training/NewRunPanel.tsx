@@ -1,3 +1,4 @@
+import { useEffect } from 'react';
 import {
   countParameters,
   estimateTrainingBytes,
@@ -94,6 +95,13 @@ export function NewRunPanel() {
   const creating = useStudio((s) => s.creating);
   const createError = useStudio((s) => s.createError);
   const setScreen = useStudio((s) => s.setScreen);
+
+  // Preselect the only (or newest) dataset so a first run is one click away.
+  const firstId = datasets[datasets.length - 1]?.id;
+  useEffect(() => {
+    if (firstId && !datasets.some((d) => d.id === draft.datasetId))
+      setDraft({ datasetId: firstId });
+  }, [firstId, datasets, draft.datasetId, setDraft]);
 
   const dataset = datasets.find((d) => d.id === draft.datasetId);
   const srcVocab = dataset?.vocabSize ?? PRESETS[draft.preset].vocabSize;

@@ -14,6 +14,10 @@ const STATUS_LABEL: Record<RunInfo['status'], string> = {
   failed: 'failed',
 };
 
+function trimDot(s: string): string {
+  return s.replace(/\.\s*$/, '');
+}
+
 /** The selected run: its controls, progress with ETA and the backend it trains on. */
 export function RunPanel({ run }: { run: RunInfo }) {
   const runs = useStudio((s) => s.runs);
@@ -103,9 +107,9 @@ export function RunPanel({ run }: { run: RunInfo }) {
         {backend ? (
           <>
             Computes on <strong>{backend}</strong>
-            {info && info.backend === backend ? ` — ${info.reason}` : ''}
+            {info && info.backend === backend ? ` — ${trimDot(info.reason)}` : ''}
             {info && info.rejected.length > 0
-              ? `; not used: ${info.rejected.map((r) => `${r.backend} (${r.reason})`).join('; ')}`
+              ? `; not used: ${info.rejected.map((r) => `${r.backend} (${trimDot(r.reason)})`).join('; ')}`
               : ''}
             .
           </>
