@@ -1,0 +1,190 @@
+/**
+ * What `translate` and `evaluate` share: find a run and one of its checkpoints on disk,
+ * read its weights and tokenizer (plain data, no tfjs), and open a decoder on them.
+ *
+ * TEMPORARY: `openDecoder` loads TensorFlow.js into the CLI process through two dynamic
+ * imports (the engine's backend choice and main/decoding/loadForDecoding). The lint zones
+ * keep tfjs and the worker tree out of main/cli; this is the one crossing, until these
+ * commands go through the engine worker, which will call the same loadForDecoding.
+ */
+import * as fsp from 'node:fs/promises';
+import * as path from 'node:path';
+import { AppError, ErrorCode } from '../../shared/errors';
+import type {
+  BackendName,
+  CheckpointInfo,
+  DecodeMode,
+  EngineInfo,
+  RunInfo,
+  Translation,
+} from '../../shared/types';
+import { tokenizerPathFor } from '../services/checkpoints';
+import { RunsService } from '../services/runs';
+import { listCheckpoints } from '../training/checkpointIO';
+import type { LoadedCheckpoint } from '../training/checkpointIO';
+import { defaultHome } from './import';
+
+export interface RunLocation {
+  home: string;
+  runDir: string;
+  run: RunInfo;
+}
+
+/**
+ * Finds a run: `run` is its folder (runs/<id> under a studio home), or a run id in the
+ * default home.
+ */
+export async function findRun(run: string): Promise<RunLocation> {
+  const asDir = path.resolve(run);
+  let runDir = asDir;
+  try {
+    await fsp.access(path.join(asDir, 'run.json'));
+  } catch {
+    if (run.includes('/') || run.includes(path.sep)) {
+      throw new AppError(
+        ErrorCode.NotFound,
+        `${asDir} is not a run folder (it has no run.json); pass --run runs/<id> under the studio home.`,
+      );
+    }
+    runDir = path.join(defaultHome(), 'runs', run);
+  }
+  const home = path.dirname(path.dirname(runDir));
+  const info = await new RunsService(home).get(path.basename(runDir));
+  return { home, runDir, run: info };
+}
+
+/**
+ * Picks a checkpoint: 'best' (by the run's early-stopping metric; the last when none is
+ * known yet), 'last' (highest step), or a checkpoint id ("3000", "avg-2000-3000").
+ */
+export async function pickCheckpoint(
+  loc: RunLocation,
+  ref: string,
+): Promise<{ info: CheckpointInfo; note?: string }> {
+  const all = await listCheckpoints(loc.runDir, loc.run.train.earlyStoppingMetric);
+  const last = all[all.length - 1];
+  if (last === undefined) {
+    throw new AppError(
+      ErrorCode.NotFound,
+      `Run "${loc.run.name}" has no complete checkpoint yet; train it first (checkpoints are written every ${loc.run.train.checkpointEvery} steps).`,
+    );
+  }
+  if (ref === 'last') return { info: last };
+  if (ref === 'best') {
+    const best = all.find((c) => c.best);
+    return best !== undefined
+      ? { info: best }
+      : {
+          info: last,
+          note: `No checkpoint has a validation score yet; using the last (${last.id}).`,
+        };
+  }
+  const found = all.find((c) => c.id === ref);
+  if (found === undefined) {
+    throw new AppError(
+      ErrorCode.NotFound,
+      `Run "${loc.run.name}" has no checkpoint ${ref}; it has ${all.map((c) => c.id).join(', ')} (or use best / last).`,
+    );
+  }
+  return { info: found };
+}
+
+async function readText(file: string, what: string): Promise<string> {
+  try {
+    return await fsp.readFile(file, 'utf8');
+  } catch (err) {
+    throw new AppError(
+      ErrorCode.FileUnreadable,
+      `Cannot read the ${what} ${file} (${(err as Error).message}).`,
+      { file },
+    );
+  }
+}
+
+/** The run's tokenizer(s): its own tokenizer.json, else its dataset's (shared or src/tgt). */
+export async function readTokenizers(
+  loc: RunLocation,
+): Promise<{ src: string; tgt?: string; file: string }> {
+  const file = await tokenizerPathFor(loc.home, loc.run);
+  try {
+    return { src: await fsp.readFile(file, 'utf8'), file };
+  } catch {
+    const dir = path.dirname(file);
+    const srcFile = path.join(dir, 'tokenizer.src.json');
+    try {
+      await fsp.access(srcFile);
+    } catch {
+      throw new AppError(
+        ErrorCode.NotFound,
+        `The tokenizer of run "${loc.run.name}" is missing: neither ${file} nor ${srcFile} exists. Was its dataset deleted?`,
+      );
+    }
+    return {
+      src: await readText(srcFile, 'source tokenizer'),
+      tgt: await readText(path.join(dir, 'tokenizer.tgt.json'), 'target tokenizer'),
+      file: srcFile,
+    };
+  }
+}
+
+/** What the CLI needs of main/decoding/loadForDecoding's LoadedDecoder (plain data only). */
+export interface CliDecoder {
+  translateMany(
+    texts: readonly string[],
+    options: {
+      mode: DecodeMode;
+      beamSize?: number;
+      alpha?: number;
+      nbest?: number;
+      cache?: boolean;
+      onProgress?: (done: number, total: number) => void;
+    },
+  ): Promise<{ translations: Omit<Translation, 'checkpoint' | 'ms'>[]; truncated: number }>;
+  dispose(): void;
+}
+
+/**
+ * Loads a backend and the checkpoint's model in this process (see the note at the top).
+ * @param checkpoint a checkpoint read with readCheckpoint
+ */
+export async function openDecoder(
+  checkpoint: LoadedCheckpoint,
+  tokenizers: { src: string; tgt?: string },
+  backend: BackendName | 'auto',
+): Promise<{ decoder: CliDecoder; engine: EngineInfo }> {
+  const { chooseBackend } = await import('../engine/backend');
+  const { loadForDecoding } = await import('../decoding/loadForDecoding');
+  const engine = await chooseBackend(backend);
+  const decoder = loadForDecoding({
+    model: checkpoint.state.model,
+    weights: checkpoint.weights,
+    srcTokenizerJson: tokenizers.src,
+    ...(tokenizers.tgt !== undefined ? { tgtTokenizerJson: tokenizers.tgt } : {}),
+  });
+  return { decoder, engine };
+}
+
+/** Parses a non-negative number argument (e.g. --alpha). */
+export function parseNumberArg(name: string, value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (value.trim() === '' || !Number.isFinite(n) || n < 0) {
+    throw new AppError(
+      ErrorCode.InvalidArgument,
+      `--${name} must be a number of at least 0; got ${value}.`,
+    );
+  }
+  return n;
+}
+
+/** Turns a failure into a message on stderr and the CLI's exit code (2: the user can fix it). */
+export function reportFailure(command: string, err: unknown): number {
+  if (err instanceof AppError) {
+    process.stderr.write(`${command}: ${err.message}\n`);
+    return err.code === ErrorCode.Internal ? 1 : 2;
+  }
+  process.stderr.write(
+    `${command} failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`,
+  );
+  return 1;
+}
