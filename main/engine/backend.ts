@@ -6,6 +6,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { AppError, ErrorCode } from '../../shared/errors';
+import { registerEngineKernels } from './kernels';
 import {
   BACKENDS,
   type BackendName,
@@ -98,6 +99,7 @@ export async function chooseBackend(
       rejected.push({ backend, reason });
       continue;
     }
+    registerEngineKernels();
     return {
       backend,
       reason:
