@@ -24,6 +24,8 @@ import { parseBackend, parseCommandArgs, parseIntArg } from './args';
 export const TRAIN_HELP = `Usage: npm run train -- [--src FILE --tgt FILE] [--valid-src FILE --valid-tgt FILE]
                         [--preset tiny|small|base] [--max-steps N] [--batch-tokens N]
                         [--out HOME] [--backend NAME] [--name NAME]
+                        [--checkpoint-every N] [--valid-every N] [--bleu-every N]
+                        [--progress-every-ms MS]
        npm run train -- --resume RUN_DIR [--max-steps N] [--lr-factor X]
 
 Trains an encoder-decoder Transformer headless and prints one live progress line.
@@ -32,6 +34,9 @@ With no --src/--tgt it trains on the sample corpus in resources/sample.
   --valid-src, --valid-tgt  your own validation files (default: a seeded 5% of the pairs)
   --preset                tiny (default), small or base (the paper's base model)
   --max-steps, --batch-tokens, --lr-factor, --warmup  override the preset
+  --checkpoint-every, --valid-every, --bleu-every (0 = no BLEU)  override the preset
+  --progress-every-ms MS  without a terminal, print the progress line at most this often
+                          (default 5000; 0 = every progress event)
   --vocab N               BPE vocabulary size (default: the preset's)
   --out HOME              the studio home to write datasets/ and runs/ into
                           (default: the desktop app's, so the studio shows the run)
@@ -107,6 +112,7 @@ async function trainAndReport(
   studio: Studio,
   run: RunInfo,
   overrides: Partial<TrainConfig>,
+  progressEveryMs: number,
 ): Promise<RunInfo> {
   const tty = process.stdout.isTTY === true;
   let valid: number | undefined;
@@ -119,7 +125,7 @@ async function trainAndReport(
         last = payload as TrainProgress;
         const line = progressLine(last, valid, bleu);
         if (tty) process.stdout.write(`\r\x1b[2K${line}`);
-        else if (Date.now() - lastPrinted > 5000) {
+        else if (Date.now() - lastPrinted >= progressEveryMs) {
           console.log(line);
           lastPrinted = Date.now();
         }
@@ -174,6 +180,10 @@ export async function runTrainCommand(argv: string[]): Promise<number> {
     backend: { type: 'string' },
     name: { type: 'string' },
     resume: { type: 'string' },
+    'checkpoint-every': { type: 'string' },
+    'valid-every': { type: 'string' },
+    'bleu-every': { type: 'string' },
+    'progress-every-ms': { type: 'string' },
     help: { type: 'boolean' },
   });
   if (values.help) {
@@ -194,6 +204,13 @@ export async function runTrainCommand(argv: string[]): Promise<number> {
   if (batchTokens !== undefined) overrides.batchTokens = batchTokens;
   const warmup = parseIntArg('warmup', values.warmup, 1);
   if (warmup !== undefined) overrides.warmupSteps = warmup;
+  const checkpointEvery = parseIntArg('checkpoint-every', values['checkpoint-every'], 1);
+  if (checkpointEvery !== undefined) overrides.checkpointEvery = checkpointEvery;
+  const validEvery = parseIntArg('valid-every', values['valid-every'], 1);
+  if (validEvery !== undefined) overrides.validEvery = validEvery;
+  const bleuEvery = parseIntArg('bleu-every', values['bleu-every'], 0);
+  if (bleuEvery !== undefined) overrides.bleuEvery = bleuEvery;
+  const progressEveryMs = parseIntArg('progress-every-ms', values['progress-every-ms'], 0) ?? 5000;
   if (values['lr-factor'] !== undefined) {
     const lr = Number(values['lr-factor']);
     if (!(lr > 0))
@@ -220,6 +237,7 @@ export async function runTrainCommand(argv: string[]): Promise<number> {
         studio,
         await studio.runs.get(basename(runDir)),
         overrides,
+        progressEveryMs,
       );
       return report(final, runDir);
     } finally {
@@ -273,7 +291,7 @@ export async function runTrainCommand(argv: string[]): Promise<number> {
       ...(values.name !== undefined ? { name: values.name } : {}),
       ...(Object.keys(overrides).length > 0 ? { train: overrides } : {}),
     });
-    const final = await trainAndReport(studio, run, {});
+    const final = await trainAndReport(studio, run, {}, progressEveryMs);
     return report(final, studio.runs.runDir(run.id));
   } finally {
     await studio.dispose();
