@@ -296,7 +296,8 @@ export function beamSearch(
       });
       active = stillActive;
       if (active.length === 0) break;
-      state.select(rows);
+      // Gathering every cache tensor costs a copy per layer: skip it when nothing moved.
+      if (rows.length !== state.rows || rows.some((r, i) => r !== i)) state.select(rows);
       tokens = nextTokens;
     }
   } finally {
