@@ -27,7 +27,7 @@ export interface ChartSeries {
   hideLegend?: boolean;
 }
 
-export const RUN_COLORS = ['#4f46e5', '#e8590c', '#0ca678', '#d6336c', '#1c7ed6', '#f59f00'];
+export const RUN_COLORS = ['var(--accent)', '#f76707', '#12b886', '#e64980', '#339af0', '#fab005'];
 
 function MetricChartImpl({
   title,
@@ -112,7 +112,7 @@ function MetricChartImpl({
                 strokeOpacity={s.faint ? 0.25 : 1}
                 strokeWidth={s.faint ? 1 : 1.8}
                 strokeDasharray={s.dashed ? '5 4' : undefined}
-                dot={!s.faint && s.points.length <= 40 ? { r: 2 } : false}
+                dot={!s.faint && s.points.length <= 15 ? { r: 2 } : false}
                 activeDot={s.faint ? false : { r: 3 }}
                 isAnimationActive={false}
                 connectNulls

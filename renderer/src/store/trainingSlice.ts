@@ -180,7 +180,10 @@ export const createTrainingSlice: StateCreator<StudioState, [], [], TrainingSlic
         });
         get().upsertRun(run);
         get().selectRun(run.id);
-        set((s) => ({ series: { ...s.series, [run.id]: { ...emptySeries(), loaded: true } } }));
+        set((s) => ({
+          series: { ...s.series, [run.id]: { ...emptySeries(), loaded: true } },
+          draft: { ...s.draft, name: '' },
+        }));
         if (start) {
           run = await studio.runStart({ runId: run.id });
           get().upsertRun(run);
