@@ -16,6 +16,7 @@ export default defineConfig({
         input: {
           index: resolve(__dirname, 'main/index.ts'),
           worker: resolve(__dirname, 'main/engine/worker.ts'),
+          importWorker: resolve(__dirname, 'main/services/importWorker.ts'),
           cli: resolve(__dirname, 'main/cli.ts'),
         },
       },

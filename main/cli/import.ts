@@ -3,11 +3,11 @@
  * studio home from a terminal and prints its statistics. Progress goes to stderr, the
  * result to stdout, so the output can be piped.
  */
-import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { AppError, ErrorCode } from '../../shared/errors';
 import type { DatasetStats, SideStats } from '../../shared/types';
+import { defaultHome } from '../services/home';
 import { DatasetService } from '../services/datasets';
 import type { ImportOptions, ImportProgress } from '../services/datasets';
 import type { CorpusFormat } from '../text/corpusFormats';
@@ -18,7 +18,7 @@ const USAGE = `Usage: npm run import -- FILES... [options]
                         or one TSV, CSV or JSONL file; any of them may be gzipped
 
   --name N              dataset name (default: from the file names)
-  --home DIR            studio home (default: $TRANSFORMER_STUDIO_HOME or ~/.transformer-studio)
+  --home DIR            studio home (default: the desktop app's)
   --format F            aligned | tsv | csv | jsonl (default: detected)
   --columns A,B         TSV/CSV: source and target column numbers, from 1;
                         JSONL: field names (e.g. en,de or translation.en,translation.de)
@@ -43,11 +43,6 @@ function num(value: string | undefined, flag: string): number | undefined {
   if (!Number.isFinite(n))
     throw new AppError(ErrorCode.InvalidArgument, `${flag} needs a number; got "${value}".`);
   return n;
-}
-
-/** Default studio home for the CLI: $TRANSFORMER_STUDIO_HOME, else ~/.transformer-studio. */
-export function defaultHome(): string {
-  return process.env.TRANSFORMER_STUDIO_HOME ?? join(homedir(), '.transformer-studio');
 }
 
 function parse(argv: string[]): {

@@ -22,7 +22,7 @@ import { tokenizerPathFor } from '../services/checkpoints';
 import { RunsService } from '../services/runs';
 import { listCheckpoints } from '../training/checkpointIO';
 import type { LoadedCheckpoint } from '../training/checkpointIO';
-import { defaultHome } from './import';
+import { defaultHome } from '../services/home';
 
 export interface RunLocation {
   home: string;

@@ -3,13 +3,9 @@
  * and never blocks on the worker: calls are promises, a crash becomes a status, and a fresh
  * worker is started so the next call works. No tfjs here.
  */
-import { existsSync, readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import { Worker } from 'node:worker_threads';
 import { AppError, ErrorCode, unwrap } from '../../shared/errors';
 import type { BackendName, EngineInfo, EngineStatus } from '../../shared/types';
+import { resolveWorkerEntry, startWorker, type WorkerEntry } from '../threads';
 import type {
   EngineCalls,
   EngineEvent,
@@ -28,50 +24,12 @@ export interface WorkerPort {
 }
 export type WorkerFactory = () => WorkerPort;
 
-/** How to start the worker: a built bundle, or the TypeScript source through tsx. */
-export type WorkerEntry = { kind: 'built'; file: string } | { kind: 'source'; file: string };
-
-/**
- * Where the worker's code is: the built bundle (out/main/worker.js) when running from a build,
- * else the TypeScript source run through tsx (tests, `npm run train`).
- */
-export function resolveWorkerEntry(): WorkerEntry {
-  const here = dirname(fileURLToPath(import.meta.url));
-  for (const built of [join(here, 'worker.js'), join(here, '..', 'worker.js')]) {
-    if (existsSync(built)) return { kind: 'built', file: built };
-  }
-  const source = join(here, 'worker.ts');
-  if (existsSync(source)) return { kind: 'source', file: source };
-  throw new AppError(
-    ErrorCode.Internal,
-    `The engine worker was not found next to ${here}; run npm run build.`,
-  );
-}
-
-/**
- * Node 20 ignores `--import` in a worker's execArgv, so a source worker is started from a
- * two-line bootstrap that registers tsx's ESM hooks inside the worker, then imports the entry.
- */
-function tsxBootstrap(file: string): string {
-  const require = createRequire(import.meta.url);
-  const tsxDir = dirname(require.resolve('tsx/package.json'));
-  const pkg = JSON.parse(readFileSync(join(tsxDir, 'package.json'), 'utf8')) as {
-    exports: Record<string, { import: { default: string } }>;
-  };
-  const api = pathToFileURL(
-    join(tsxDir, pkg.exports['./esm/api']?.import.default ?? 'dist/esm/api/index.mjs'),
-  ).href;
-  const entry = pathToFileURL(file).href;
-  return `import(${JSON.stringify(api)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(entry)}); });`;
-}
-
 /** A factory for real worker_threads workers. */
-export function nodeWorkerFactory(entry: WorkerEntry = resolveWorkerEntry()): WorkerFactory {
+export function nodeWorkerFactory(
+  entry: WorkerEntry = resolveWorkerEntry('worker', 'engine/worker.ts'),
+): WorkerFactory {
   return () => {
-    const worker =
-      entry.kind === 'built'
-        ? new Worker(entry.file)
-        : new Worker(tsxBootstrap(entry.file), { eval: true });
+    const worker = startWorker(entry);
     let deathListener: ((reason: string) => void) | undefined;
     let dead = false;
     const die = (reason: string): void => {

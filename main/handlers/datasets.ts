@@ -8,6 +8,7 @@ import { basename, join } from 'node:path';
 import type { ApiHandlers } from '../../shared/api';
 import { AppError, ErrorCode } from '../../shared/errors';
 import type { DatasetService } from '../services/datasets';
+import { importInWorker } from '../services/importRunner';
 import type { RunsService } from '../services/runs';
 import type { EventHub } from '../events';
 
@@ -51,7 +52,7 @@ export function datasetHandlers(
       const controller = new AbortController();
       imports.set(importId, controller);
       try {
-        return await datasets.import(files, options ?? {}, {
+        return await importInWorker(home, files, options ?? {}, {
           signal: controller.signal,
           onProgress: (progress) => events.emit('importProgress', { importId, ...progress }),
         });
