@@ -3,7 +3,6 @@
  * studio home from a terminal and prints its statistics. Progress goes to stderr, the
  * result to stdout, so the output can be piped.
  */
-import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { AppError, ErrorCode } from '../../shared/errors';
 import type { DatasetStats, SideStats } from '../../shared/types';
