@@ -14,7 +14,7 @@ import {
   YAxis,
 } from 'recharts';
 import { formatNum } from '../lib/format';
-import { mergeByStep } from '../lib/series';
+import { mergeByStep, thin } from '../lib/series';
 
 export interface ChartSeries {
   key: string;
@@ -47,7 +47,7 @@ function MetricChartImpl({
   const positive = logScale
     ? series.map((s) => ({ ...s, points: s.points.filter((p) => p.value > 0) }))
     : series;
-  const data = mergeByStep(positive.map((s) => ({ key: s.key, points: s.points })));
+  const data = thin(mergeByStep(positive.map((s) => ({ key: s.key, points: s.points }))));
   const points = series.reduce((n, s) => (s.faint ? n : n + s.points.length), 0);
   const primary = series.find((s) => !s.faint) ?? series[0];
   const latest = primary?.points[primary.points.length - 1];
@@ -126,4 +126,26 @@ function MetricChartImpl({
   );
 }
 
-export const MetricChart = memo(MetricChartImpl);
+/** Re-renders only when a series' points (by identity) or the options change. */
+export const MetricChart = memo(MetricChartImpl, (a, b) => {
+  if (
+    a.title !== b.title ||
+    a.logScale !== b.logScale ||
+    a.empty !== b.empty ||
+    a.height !== b.height ||
+    a.series.length !== b.series.length
+  )
+    return false;
+  return a.series.every((s, i) => {
+    const t = b.series[i];
+    return (
+      t !== undefined &&
+      s.key === t.key &&
+      s.name === t.name &&
+      s.color === t.color &&
+      s.points === t.points &&
+      s.dashed === t.dashed &&
+      s.faint === t.faint
+    );
+  });
+});

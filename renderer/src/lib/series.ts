@@ -14,6 +14,26 @@ export function decimate<T>(points: T[], max = MAX_POINTS): T[] {
   return out;
 }
 
+/**
+ * Appends a live point to a step-ordered series, keeping it under `max` points with an even
+ * spacing: a new point replaces the newest one while that one is closer than range / (max/2)
+ * steps to the point before it (so the newest value always shows), and the series is halved
+ * when it still grows past `max`. Points not after the last step are dropped (a repeat of
+ * the last step replaces it).
+ */
+export function appendCapped<T extends { step: number }>(points: T[], p: T, max = MAX_POINTS): T[] {
+  const last = points[points.length - 1];
+  if (last && p.step <= last.step) {
+    return p.step === last.step ? [...points.slice(0, -1), p] : points;
+  }
+  const first = points[0];
+  const prev = points[points.length - 2];
+  const gap = first ? (p.step - first.step) / (max / 2) : 0;
+  const out =
+    last && prev && last.step - prev.step < gap ? [...points.slice(0, -1), p] : [...points, p];
+  return out.length > max ? decimate(out, max) : out;
+}
+
 /** Exponential moving average with bias correction (as TensorBoard's smoothing slider). */
 export function ema(values: number[], weight: number): number[] {
   if (weight <= 0) return values.slice();
@@ -50,4 +70,32 @@ export function mergeByStep(
     }
   }
   return [...rows.values()].sort((a, b) => a.step - b.step);
+}
+
+/**
+ * Memoises a derivation of an array by the array's identity: the store replaces a series'
+ * array only when it changes, so charts of unchanged series keep the same points and skip
+ * their re-render.
+ */
+export function derived<T, R>(tag: string): (source: T[], fn: (source: T[]) => R) => R {
+  const cache = new WeakMap<T[], { tag: string; value: R }>();
+  return (source, fn) => {
+    const hit = cache.get(source);
+    if (hit && hit.tag === tag) return hit.value;
+    const value = fn(source);
+    cache.set(source, { tag, value });
+    return value;
+  };
+}
+
+/** Most rows a chart draws; more are thinned evenly (the last row always kept). */
+export const MAX_DRAWN = 800;
+
+export function thin<T>(rows: T[], max = MAX_DRAWN): T[] {
+  if (rows.length <= max) return rows;
+  const stride = rows.length / max;
+  const out: T[] = [];
+  for (let i = 0; i < max - 1; i++) out.push(rows[Math.floor(i * stride)] as T);
+  out.push(rows[rows.length - 1] as T);
+  return out;
 }

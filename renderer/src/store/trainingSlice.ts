@@ -9,7 +9,7 @@ import type {
 import { PRESETS } from '../../../shared/types';
 import { studio } from '../api';
 import { errorMessage } from '../lib/format';
-import { decimate, MAX_POINTS } from '../lib/series';
+import { appendCapped, decimate, MAX_POINTS } from '../lib/series';
 import type { StudioState } from './index';
 
 export interface TrainPoint {
@@ -77,16 +77,7 @@ const emptySeries = (): RunSeries => ({
   error: undefined,
 });
 
-/** Appends a point in step order (points older than the last one are dropped), capped. */
-function append<T extends { step: number }>(points: T[], p: T): T[] {
-  const last = points[points.length - 1];
-  if (last && p.step <= last.step) {
-    if (p.step === last.step) return [...points.slice(0, -1), p];
-    return points;
-  }
-  const out = [...points, p];
-  return out.length > MAX_POINTS ? decimate(out) : out;
-}
+const append = appendCapped;
 
 /** Renders are throttled: progress events are buffered and flushed a few times a second. */
 const FLUSH_MS = 300;

@@ -2,15 +2,39 @@ import { useEffect } from 'react';
 import type { RunInfo } from '../../../../shared/types';
 import { MetricChart, RUN_COLORS, type ChartSeries } from '../../components/MetricChart';
 import { ErrorNote } from '../../components/Notice';
-import { ema } from '../../lib/series';
+import { derived, ema } from '../../lib/series';
 import { useStudio } from '../../store';
-import type { RunSeries } from '../../store/trainingSlice';
+import type { BleuPoint, RunSeries, TrainPoint, ValidPoint } from '../../store/trainingSlice';
 
 type Pick = { run: RunInfo; color: string; s: RunSeries | undefined };
+type Pt = { step: number; value: number };
+
+// Point arrays derived once per store array, so unchanged charts keep their props.
+const trainLoss = derived<TrainPoint, Pt[]>('loss');
+const trainLr = derived<TrainPoint, Pt[]>('lr');
+const trainTps = derived<TrainPoint, Pt[]>('tps');
+const validLoss = derived<ValidPoint, Pt[]>('vloss');
+const validPpl = derived<ValidPoint, Pt[]>('ppl');
+const bleuBleu = derived<BleuPoint, Pt[]>('bleu');
+const bleuChrf = derived<BleuPoint, Pt[]>('chrf');
+const smoothCache = new WeakMap<TrainPoint[], { w: number; points: Pt[] }>();
+const EMPTY: Pt[] = [];
+
+function smoothed(train: TrainPoint[], w: number): Pt[] {
+  const hit = smoothCache.get(train);
+  if (hit && hit.w === w) return hit.points;
+  const values = ema(
+    train.map((p) => p.loss),
+    w,
+  );
+  const points = train.map((p, i) => ({ step: p.step, value: values[i] ?? p.loss }));
+  smoothCache.set(train, { w, points });
+  return points;
+}
 
 function build(
   picks: Pick[],
-  get: (s: RunSeries) => { step: number; value: number }[],
+  get: (s: RunSeries) => Pt[],
   suffix: string,
   opts: { dashed?: boolean; label?: string } = {},
 ): ChartSeries[] {
@@ -18,7 +42,7 @@ function build(
     key: `${run.id}:${suffix}`,
     name: opts.label ? `${run.name} ${opts.label}` : run.name,
     color,
-    points: s ? get(s) : [],
+    points: s ? get(s) : EMPTY,
     ...(opts.dashed ? { dashed: true } : {}),
   }));
 }
@@ -49,11 +73,7 @@ export function Charts({ run }: { run: RunInfo }) {
   const error = series[run.id]?.error;
 
   const lossSeries: ChartSeries[] = picks.flatMap(({ run: r, color, s }) => {
-    const raw = s?.train ?? [];
-    const smooth = ema(
-      raw.map((p) => p.loss),
-      smoothing,
-    );
+    const raw = s?.train;
     return [
       {
         key: `${r.id}:raw`,
@@ -61,13 +81,15 @@ export function Charts({ run }: { run: RunInfo }) {
         color,
         faint: true,
         hideLegend: true,
-        points: raw.map((p) => ({ step: p.step, value: p.loss })),
+        points: raw
+          ? trainLoss(raw, (a) => a.map((p) => ({ step: p.step, value: p.loss })))
+          : EMPTY,
       },
       {
         key: `${r.id}:loss`,
         name: r.name,
         color,
-        points: raw.map((p, i) => ({ step: p.step, value: smooth[i] ?? p.loss })),
+        points: raw ? smoothed(raw, smoothing) : EMPTY,
       },
     ];
   });
@@ -132,7 +154,7 @@ export function Charts({ run }: { run: RunInfo }) {
           logScale={logScale}
           series={build(
             picks,
-            (s) => s.valid.map((p) => ({ step: p.step, value: p.loss })),
+            (s) => validLoss(s.valid, (a) => a.map((p) => ({ step: p.step, value: p.loss }))),
             'vloss',
           )}
           empty={`First point at step ${run.train.validEvery}.`}
@@ -143,7 +165,7 @@ export function Charts({ run }: { run: RunInfo }) {
           logScale={logScale}
           series={build(
             picks,
-            (s) => s.valid.map((p) => ({ step: p.step, value: p.perplexity })),
+            (s) => validPpl(s.valid, (a) => a.map((p) => ({ step: p.step, value: p.perplexity }))),
             'ppl',
           )}
           empty={`First point at step ${run.train.validEvery}.`}
@@ -152,13 +174,23 @@ export function Charts({ run }: { run: RunInfo }) {
           title="BLEU and chrF"
           testId="chart-bleu"
           series={[
-            ...build(picks, (s) => s.bleu.map((p) => ({ step: p.step, value: p.bleu })), 'bleu', {
-              label: 'BLEU',
-            }),
-            ...build(picks, (s) => s.bleu.map((p) => ({ step: p.step, value: p.chrf })), 'chrf', {
-              dashed: true,
-              label: 'chrF',
-            }),
+            ...build(
+              picks,
+              (s) => bleuBleu(s.bleu, (a) => a.map((p) => ({ step: p.step, value: p.bleu }))),
+              'bleu',
+              {
+                label: 'BLEU',
+              },
+            ),
+            ...build(
+              picks,
+              (s) => bleuChrf(s.bleu, (a) => a.map((p) => ({ step: p.step, value: p.chrf }))),
+              'chrf',
+              {
+                dashed: true,
+                label: 'chrF',
+              },
+            ),
           ]}
           empty={
             run.train.bleuEvery > 0
@@ -170,14 +202,19 @@ export function Charts({ run }: { run: RunInfo }) {
           title="Learning rate"
           testId="chart-lr"
           logScale={logScale}
-          series={build(picks, (s) => s.train.map((p) => ({ step: p.step, value: p.lr })), 'lr')}
+          series={build(
+            picks,
+            (s) => trainLr(s.train, (a) => a.map((p) => ({ step: p.step, value: p.lr }))),
+            'lr',
+          )}
         />
         <MetricChart
           title="Tokens per second"
           testId="chart-tokens"
           series={build(
             picks,
-            (s) => s.train.map((p) => ({ step: p.step, value: p.tokensPerSec })),
+            (s) =>
+              trainTps(s.train, (a) => a.map((p) => ({ step: p.step, value: p.tokensPerSec }))),
             'tps',
           )}
         />
