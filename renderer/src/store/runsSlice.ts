@@ -27,7 +27,11 @@ export interface RunsSlice {
   loadRuns(): Promise<void>;
   selectRun(runId: string | undefined): void;
   upsertRun(run: RunInfo): void;
-  runAction(action: 'start' | 'pause' | 'resume' | 'stop', runId: string): Promise<void>;
+  runAction(
+    action: 'start' | 'pause' | 'resume' | 'stop',
+    runId: string,
+    overrides?: { maxSteps?: number },
+  ): Promise<void>;
   deleteRun(runId: string): Promise<boolean>;
   loadCheckpoints(runId: string): Promise<void>;
   averageCheckpoints(runId: string, ids: string[]): Promise<void>;
@@ -89,12 +93,12 @@ export const createRunsSlice: StateCreator<StudioState, [], [], RunsSlice> = (se
     });
   },
 
-  async runAction(action, runId) {
+  async runAction(action, runId, overrides) {
     set({ runActionBusy: true, runActionError: undefined });
     try {
       const run =
         action === 'start'
-          ? await studio.runStart({ runId })
+          ? await studio.runStart(overrides ? { runId, overrides } : { runId })
           : action === 'pause'
             ? await studio.runPause({ runId })
             : action === 'resume'

@@ -1,3 +1,4 @@
+import { useState } from 'react';
 import type { RunInfo } from '../../../../shared/types';
 import { ConfirmButton } from '../../components/ConfirmButton';
 import { ErrorNote } from '../../components/Notice';
@@ -13,6 +14,37 @@ const STATUS_LABEL: Record<RunInfo['status'], string> = {
   completed: 'completed',
   failed: 'failed',
 };
+
+/** Continues a finished or stopped run from its last checkpoint with a higher step limit. */
+function TrainLonger({ run, busy }: { run: RunInfo; busy: boolean }) {
+  const action = useStudio((s) => s.runAction);
+  const [steps, setSteps] = useState(run.train.maxSteps * 2);
+  const bad = !Number.isInteger(steps) || steps <= run.step;
+  return (
+    <form
+      noValidate
+      className="row train-longer"
+      onSubmit={(e) => {
+        e.preventDefault();
+        if (!bad) void action('start', run.id, { maxSteps: steps });
+      }}
+    >
+      <label className={`inline${bad ? ' invalid' : ''}`}>
+        Continue to step
+        <input
+          type="number"
+          value={Number.isNaN(steps) ? '' : steps}
+          data-testid="run-continue-steps"
+          title={bad ? `More than the ${run.step} steps already trained.` : undefined}
+          onChange={(e) => setSteps(e.target.value === '' ? NaN : Number(e.target.value))}
+        />
+      </label>
+      <button type="submit" className="btn" disabled={busy || bad} data-testid="run-continue">
+        Train longer
+      </button>
+    </form>
+  );
+}
 
 function trimDot(s: string): string {
   return s.replace(/\.\s*$/, '');
@@ -182,6 +214,7 @@ export function RunPanel({ run }: { run: RunInfo }) {
         >
           Translate with it
         </button>
+        {!active && run.status !== 'created' && <TrainLonger key={run.id} run={run} busy={busy} />}
         {!active && (
           <ConfirmButton
             label="Delete run"
