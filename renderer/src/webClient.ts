@@ -17,6 +17,13 @@ interface Pending {
   reject: (err: Error) => void;
 }
 
+/** Called after the socket comes back (events sent while it was down were missed). */
+const reconnectListeners = new Set<() => void>();
+export function onWebReconnect(listener: () => void): () => void {
+  reconnectListeners.add(listener);
+  return () => reconnectListeners.delete(listener);
+}
+
 export function createWebClient(location: Location = window.location): StudioApi {
   const token = new URLSearchParams(location.search).get('token') ?? '';
   const wsUrl = `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/ws?token=${encodeURIComponent(token)}`;
@@ -26,6 +33,7 @@ export function createWebClient(location: Location = window.location): StudioApi
   let socket: WebSocket | undefined;
   let opened: Promise<WebSocket> | undefined;
   let retryMs = 250;
+  let everOpened = false;
 
   const connect = (): Promise<WebSocket> => {
     opened ??= new Promise<WebSocket>((resolve, reject) => {
@@ -34,6 +42,8 @@ export function createWebClient(location: Location = window.location): StudioApi
         retryMs = 250;
         socket = ws;
         resolve(ws);
+        if (everOpened) for (const listener of reconnectListeners) listener();
+        everOpened = true;
       };
       ws.onmessage = (event: MessageEvent<string>) => {
         const msg = JSON.parse(event.data) as WireMessage;

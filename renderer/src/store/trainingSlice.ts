@@ -79,6 +79,27 @@ const emptySeries = (): RunSeries => ({
 
 const append = appendCapped;
 
+function remembered<T>(key: string, fallback: T, valid: (v: unknown) => v is T): T {
+  try {
+    const raw = globalThis.localStorage?.getItem(key);
+    const v: unknown = raw === null || raw === undefined ? undefined : JSON.parse(raw);
+    return valid(v) ? v : fallback;
+  } catch {
+    return fallback;
+  }
+}
+
+function remember(key: string, value: unknown): void {
+  try {
+    globalThis.localStorage?.setItem(key, JSON.stringify(value));
+  } catch {
+    // Not remembered; the setting still applies.
+  }
+}
+
+const isSmoothing = (v: unknown): v is number => typeof v === 'number' && v >= 0 && v < 1;
+const isBool = (v: unknown): v is boolean => typeof v === 'boolean';
+
 /** Renders are throttled: progress events are buffered and flushed a few times a second. */
 const FLUSH_MS = 300;
 
@@ -128,8 +149,8 @@ export const createTrainingSlice: StateCreator<StudioState, [], [], TrainingSlic
     series: {},
     progress: {},
     compareRunIds: [],
-    smoothing: 0.6,
-    logScale: false,
+    smoothing: remembered('studio.smoothing', 0.6, isSmoothing),
+    logScale: remembered('studio.logScale', false, isBool),
     createError: undefined,
     creating: false,
 
@@ -291,9 +312,11 @@ export const createTrainingSlice: StateCreator<StudioState, [], [], TrainingSlic
       void get().loadMetrics(runId);
     },
     setSmoothing(v) {
+      remember('studio.smoothing', v);
       set({ smoothing: v });
     },
     setLogScale(v) {
+      remember('studio.logScale', v);
       set({ logScale: v });
     },
   };
