@@ -5,22 +5,33 @@
  */
 import { AppError, ErrorCode } from '../shared/errors';
 import { runCheckpointsCommand } from './cli/checkpoints';
+import { runEvaluateCommand } from './cli/evaluate';
 import { runImportCommand } from './cli/import';
 import { runServeCommand } from './cli/serve';
 import { runTrainCommand } from './cli/train';
+import { runTranslateCommand } from './cli/translate';
 
 type Command = (argv: string[]) => Promise<number>;
 
 const COMMANDS: Record<string, { run: Command; summary: string }> = {
-  serve: { run: runServeCommand, summary: 'serve the studio to a browser on 127.0.0.1' },
   train: {
     run: runTrainCommand,
     summary: 'train a Transformer headless (no arguments: tiny on the sample corpus)',
   },
+  translate: {
+    run: runTranslateCommand,
+    summary: "translate sentences with a run's checkpoint (greedy or beam)",
+  },
+  evaluate: { run: runEvaluateCommand, summary: 'BLEU and chrF of a checkpoint on a test set' },
   import: {
     run: runImportCommand,
     summary: 'import a parallel corpus as a dataset and print its stats',
   },
+  checkpoints: {
+    run: runCheckpointsCommand,
+    summary: 'list, average, export or import checkpoints',
+  },
+  serve: { run: runServeCommand, summary: 'serve the studio to a browser on 127.0.0.1' },
 };
 
 function usage(): string {

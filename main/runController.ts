@@ -158,6 +158,7 @@ export class RunController {
         );
         break;
       case 'log':
+      case 'translateProgress':
         break;
     }
   }

@@ -7,16 +7,8 @@ import * as fsp from 'node:fs/promises';
 import { AppError, ErrorCode } from '../../shared/errors';
 import { corpusBleu, formatBleu } from '../eval/bleu';
 import { corpusChrf, formatChrf } from '../eval/chrf';
-import { readCheckpoint } from '../training/checkpointIO';
 import { parseBackend, parseCommandArgs, parseIntArg } from './args';
-import {
-  findRun,
-  openDecoder,
-  parseNumberArg,
-  pickCheckpoint,
-  readTokenizers,
-  reportFailure,
-} from './runDecoder';
+import { findRun, openDecoder, parseNumberArg, pickCheckpoint, reportFailure } from './runDecoder';
 
 const USAGE = `Usage: npm run evaluate -- --run DIR --src FILE --ref FILE [options]
 
@@ -132,9 +124,7 @@ export async function runEvaluateCommand(argv: string[]): Promise<number> {
     const loc = await findRun(args.run);
     const picked = await pickCheckpoint(loc, args.checkpoint);
     if (picked.note !== undefined) process.stderr.write(`${picked.note}\n`);
-    const checkpoint = await readCheckpoint(loc.runDir, picked.info.id);
-    const tokenizers = await readTokenizers(loc);
-    const { decoder, engine } = await openDecoder(checkpoint, tokenizers, args.backend);
+    const { decoder, engine } = await openDecoder(loc, picked.info.id, args.backend);
     const started = Date.now();
     let hypotheses: string[];
     try {

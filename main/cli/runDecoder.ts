@@ -1,11 +1,7 @@
 /**
- * What `translate` and `evaluate` share: find a run and one of its checkpoints on disk,
- * read its weights and tokenizer (plain data, no tfjs), and open a decoder on them.
- *
- * TEMPORARY: `openDecoder` loads TensorFlow.js into the CLI process through two dynamic
- * imports (the engine's backend choice and main/decoding/loadForDecoding). The lint zones
- * keep tfjs and the worker tree out of main/cli; this is the one crossing, until these
- * commands go through the engine worker, which will call the same loadForDecoding.
+ * What `translate` and `evaluate` share: find a run and one of its checkpoints on disk and
+ * open a decoder on them. The decoder is the engine worker (as in the app): the CLI process
+ * itself never loads TensorFlow.js.
  */
 import * as fsp from 'node:fs/promises';
 import * as path from 'node:path';
@@ -21,7 +17,7 @@ import type {
 import { tokenizerPathFor } from '../services/checkpoints';
 import { RunsService } from '../services/runs';
 import { listCheckpoints } from '../training/checkpointIO';
-import type { LoadedCheckpoint } from '../training/checkpointIO';
+import { EngineHost } from '../engine/EngineHost';
 import { defaultHome } from '../services/home';
 
 export interface RunLocation {
@@ -89,45 +85,7 @@ export async function pickCheckpoint(
   return { info: found };
 }
 
-async function readText(file: string, what: string): Promise<string> {
-  try {
-    return await fsp.readFile(file, 'utf8');
-  } catch (err) {
-    throw new AppError(
-      ErrorCode.FileUnreadable,
-      `Cannot read the ${what} ${file} (${(err as Error).message}).`,
-      { file },
-    );
-  }
-}
-
-/** The run's tokenizer(s): its own tokenizer.json, else its dataset's (shared or src/tgt). */
-export async function readTokenizers(
-  loc: RunLocation,
-): Promise<{ src: string; tgt?: string; file: string }> {
-  const file = await tokenizerPathFor(loc.home, loc.run);
-  try {
-    return { src: await fsp.readFile(file, 'utf8'), file };
-  } catch {
-    const dir = path.dirname(file);
-    const srcFile = path.join(dir, 'tokenizer.src.json');
-    try {
-      await fsp.access(srcFile);
-    } catch {
-      throw new AppError(
-        ErrorCode.NotFound,
-        `The tokenizer of run "${loc.run.name}" is missing: neither ${file} nor ${srcFile} exists. Was its dataset deleted?`,
-      );
-    }
-    return {
-      src: await readText(srcFile, 'source tokenizer'),
-      tgt: await readText(path.join(dir, 'tokenizer.tgt.json'), 'target tokenizer'),
-      file: srcFile,
-    };
-  }
-}
-
-/** What the CLI needs of main/decoding/loadForDecoding's LoadedDecoder (plain data only). */
+/** A decoder over one checkpoint, served by the engine worker. */
 export interface CliDecoder {
   translateMany(
     texts: readonly string[],
@@ -144,23 +102,40 @@ export interface CliDecoder {
 }
 
 /**
- * Loads a backend and the checkpoint's model in this process (see the note at the top).
- * @param checkpoint a checkpoint read with readCheckpoint
+ * Starts an engine worker and returns a decoder that translates with one checkpoint of a run.
+ * @param checkpoint a checkpoint id from pickCheckpoint
  */
 export async function openDecoder(
-  checkpoint: LoadedCheckpoint,
-  tokenizers: { src: string; tgt?: string },
+  loc: RunLocation,
+  checkpoint: string,
   backend: BackendName | 'auto',
 ): Promise<{ decoder: CliDecoder; engine: EngineInfo }> {
-  const { chooseBackend } = await import('../engine/backend');
-  const { loadForDecoding } = await import('../decoding/loadForDecoding');
-  const engine = await chooseBackend(backend);
-  const decoder = loadForDecoding({
-    model: checkpoint.state.model,
-    weights: checkpoint.weights,
-    srcTokenizerJson: tokenizers.src,
-    ...(tokenizers.tgt !== undefined ? { tgtTokenizerJson: tokenizers.tgt } : {}),
-  });
+  const host = new EngineHost({ backend, restartOnCrash: false });
+  const engine = await host.start();
+  const tokenizerPath = await tokenizerPathFor(loc.home, loc.run);
+  const decoder: CliDecoder = {
+    translateMany: async (texts, options) => {
+      const off = host.onEvent((e) => {
+        if (e.type === 'translateProgress') options.onProgress?.(e.done, e.total);
+      });
+      try {
+        return await host.call('translateMany', {
+          runDir: loc.runDir,
+          tokenizerPath,
+          checkpoint,
+          texts: [...texts],
+          mode: options.mode,
+          ...(options.beamSize !== undefined ? { beamSize: options.beamSize } : {}),
+          ...(options.alpha !== undefined ? { alpha: options.alpha } : {}),
+          ...(options.nbest !== undefined ? { nbest: options.nbest } : {}),
+          ...(options.cache !== undefined ? { cache: options.cache } : {}),
+        });
+      } finally {
+        off();
+      }
+    },
+    dispose: () => void host.dispose(),
+  };
   return { decoder, engine };
 }
 

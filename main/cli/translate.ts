@@ -3,16 +3,8 @@
  * [--nbest 3] "sentence" ...`, or one sentence per line on stdin. Prints one line per input;
  * with --nbest above 1, Moses-style n-best lines `i ||| text ||| score ||| logprob`.
  */
-import { readCheckpoint } from '../training/checkpointIO';
 import { parseBackend, parseCommandArgs, parseIntArg } from './args';
-import {
-  findRun,
-  openDecoder,
-  parseNumberArg,
-  pickCheckpoint,
-  readTokenizers,
-  reportFailure,
-} from './runDecoder';
+import { findRun, openDecoder, parseNumberArg, pickCheckpoint, reportFailure } from './runDecoder';
 import { AppError, ErrorCode } from '../../shared/errors';
 
 const USAGE = `Usage: npm run translate -- --run DIR [options] ["sentence" ...]
@@ -105,9 +97,7 @@ export async function runTranslateCommand(argv: string[]): Promise<number> {
     const picked = await pickCheckpoint(loc, args.checkpoint);
     if (picked.note !== undefined) process.stderr.write(`${picked.note}\n`);
     const sentences = args.sentences ?? (await readStdinLines());
-    const checkpoint = await readCheckpoint(loc.runDir, picked.info.id);
-    const tokenizers = await readTokenizers(loc);
-    const { decoder } = await openDecoder(checkpoint, tokenizers, args.backend);
+    const { decoder } = await openDecoder(loc, picked.info.id, args.backend);
     try {
       const { translations, truncated } = await decoder.translateMany(sentences, {
         mode: args.beam === 1 ? 'greedy' : 'beam',

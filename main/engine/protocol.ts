@@ -37,6 +37,15 @@ export interface TranslateJob extends TranslateRequest {
   tokenizerPath: string;
 }
 
+/** Many sentences with one checkpoint (no attention). */
+export interface TranslateManyJob extends Omit<TranslateRequest, 'text' | 'attention' | 'runId'> {
+  runDir: string;
+  tokenizerPath: string;
+  /** A checkpoint id (resolved by the caller). */
+  checkpoint: string;
+  texts: string[];
+}
+
 export type TrainCommand = 'pause' | 'resume' | 'stop';
 export type TrainEndStatus = 'completed' | 'stopped' | 'failed';
 
@@ -54,12 +63,19 @@ export interface EngineCalls {
   };
   /** Served between two training steps when a run is active. */
   translate: { input: TranslateJob; output: Translation };
+  /** Many sentences, batched by length, in input order (evaluation, the CLI). */
+  translateMany: {
+    input: TranslateManyJob;
+    output: { translations: Omit<Translation, 'checkpoint' | 'ms'>[]; truncated: number };
+  };
 }
 export type EngineMethod = keyof EngineCalls;
 
 /** Events the worker pushes without being asked. */
 export type EngineEvent =
   | { type: 'log'; level: 'info' | 'warn'; message: string }
+  /** Sentences done of a translateMany call (after each batch). */
+  | { type: 'translateProgress'; done: number; total: number }
   | { type: 'trainProgress'; progress: TrainProgress }
   /** A record already appended to metrics.jsonl by the worker. */
   | { type: 'trainMetric'; runId: string; record: MetricRecord }

@@ -5,12 +5,12 @@
  */
 import { AppError, ErrorCode } from '../../shared/errors';
 import type { Translation } from '../../shared/types';
-import { translate, translateMany } from '../decoding/translate';
+import { translate, translateMany, type TranslationResult } from '../decoding/translate';
 import { corpusBleu } from '../eval/bleu';
 import { corpusChrf } from '../eval/chrf';
 import { createTransformer, type Transformer } from '../model/transformer';
 import { readCheckpoint } from '../training/checkpointIO';
-import type { TranslateJob } from './protocol';
+import type { TranslateJob, TranslateManyJob } from './protocol';
 import { loadTokenizers, type BleuEvaluator, type Tokenizers } from './trainingJob';
 
 interface Loaded {
@@ -39,6 +39,22 @@ export class Translator {
       cache: job.cache ?? true,
     });
     return { ...result, checkpoint, ms: performance.now() - started };
+  }
+
+  /** Many sentences with one checkpoint, batched by length, returned in input order. */
+  async translateMany(
+    job: TranslateManyJob,
+    onProgress?: (done: number, total: number) => void,
+  ): Promise<{ translations: TranslationResult[]; truncated: number }> {
+    const { model, tokenizers } = await this.load(job.runDir, job.checkpoint, job.tokenizerPath);
+    return translateMany(model, tokenizers, job.texts, {
+      mode: job.mode,
+      ...(job.beamSize !== undefined ? { beamSize: job.beamSize } : {}),
+      ...(job.alpha !== undefined ? { alpha: job.alpha } : {}),
+      ...(job.nbest !== undefined ? { nbest: job.nbest } : {}),
+      cache: job.cache ?? true,
+      ...(onProgress ? { onProgress } : {}),
+    });
   }
 
   /** BLEU and chrF of greedy translations of a fixed validation sample (sacreBLEU defaults). */

@@ -77,6 +77,10 @@ const handlers: Handlers = {
   },
 
   translate: async (request) => translator.translate(request),
+  translateMany: async (job) =>
+    translator.translateMany(job, (done, total) =>
+      emit({ type: 'translateProgress', done, total }),
+    ),
 };
 
 async function serve<K extends EngineMethod>(
