@@ -6,7 +6,7 @@
  *   support (skipped, saying why, where no Electron binary is installed).
  */
 import { _electron as electron, test as base, expect, type Page } from '@playwright/test';
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -70,10 +70,40 @@ async function stop(child: ChildProcess): Promise<void> {
   if (child.exitCode === null) child.kill('SIGKILL');
 }
 
-export const test = base.extend<{ home: string; studio: StudioServer; app: StudioApp }>({
-  // eslint-disable-next-line no-empty-pattern
-  home: async ({}, use) => {
+/**
+ * Trains a run with the CLI (`train`, the sample corpus) into the fresh home before the studio
+ * opens it: the desktop app, web mode and the terminal share one home.
+ */
+export interface SeedRun {
+  maxSteps: number;
+}
+
+export const test = base.extend<{
+  seedRun: SeedRun | undefined;
+  home: string;
+  studio: StudioServer;
+  app: StudioApp;
+}>({
+  seedRun: [undefined, { option: true }],
+
+  home: async ({ seedRun }, use) => {
     const home = mkdtempSync(join(tmpdir(), 'studio-e2e-'));
+    if (seedRun) {
+      execFileSync(
+        process.execPath,
+        [
+          '--import',
+          'tsx',
+          resolve('main/cli.ts'),
+          'train',
+          '--out',
+          home,
+          '--max-steps',
+          String(seedRun.maxSteps),
+        ],
+        { stdio: 'pipe', timeout: 300_000 },
+      );
+    }
     await use(home);
     rmSync(home, { recursive: true, force: true });
   },
@@ -112,3 +142,9 @@ export const test = base.extend<{ home: string; studio: StudioServer; app: Studi
 });
 
 export { expect };
+
+/** The sample corpus shipped in resources/ (our own, see resources/sample/README.md). */
+export const SAMPLE = {
+  en: resolve('resources/sample/sample.en'),
+  de: resolve('resources/sample/sample.de'),
+};

@@ -89,9 +89,13 @@ export class RunController {
     }
   }
 
+  /** Resolves once the loop has parked between two steps, with the step it paused at. */
   async pause(runId: string): Promise<RunInfo> {
-    await this.control(runId, 'pause');
-    return this.setStatus(runId, 'paused');
+    const { step } = await this.control(runId, 'pause');
+    this.flushProgress();
+    const run = await this.runs.update(runId, { status: 'paused', step });
+    this.events.emit('runStatus', run);
+    return run;
   }
 
   async resume(runId: string): Promise<RunInfo> {
@@ -115,7 +119,10 @@ export class RunController {
     });
   }
 
-  private async control(runId: string, command: 'pause' | 'resume' | 'stop'): Promise<void> {
+  private async control(
+    runId: string,
+    command: 'pause' | 'resume' | 'stop',
+  ): Promise<{ state: string; step: number }> {
     if (this.active?.runId !== runId) {
       const run = await this.runs.get(runId);
       throw new AppError(
@@ -123,7 +130,7 @@ export class RunController {
         `Run "${run.name}" is not training (it is ${run.status}).`,
       );
     }
-    await this.engine.call('trainControl', { runId, command });
+    return this.engine.call('trainControl', { runId, command });
   }
 
   private async setStatus(runId: string, status: RunInfo['status']): Promise<RunInfo> {

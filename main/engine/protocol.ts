@@ -56,10 +56,10 @@ export interface EngineCalls {
   ping: { input: { payload: string }; output: { payload: string; backend: BackendName } };
   /** Prepares a run (data, model, optimiser, checkpoint) and starts its loop; answers with the start step. */
   trainStart: { input: TrainJobSpec; output: { step: number; pairs: number } };
-  /** Pause / resume / stop the active run; checked by the loop between two steps. */
+  /** Pause (answers once the loop is parked between two steps) / resume / stop the active run. */
   trainControl: {
     input: { runId: string; command: TrainCommand };
-    output: { state: 'running' | 'paused' | 'stopping' };
+    output: { state: 'running' | 'paused' | 'stopping'; step: number };
   };
   /** Served between two training steps when a run is active. */
   translate: { input: TranslateJob; output: Translation };

@@ -127,6 +127,10 @@ export class TrainingJob {
   private bleuPairs: { src: string[]; ref: string[] } = { src: [], ref: [] };
   private paused = false;
   private resumeWaiters: (() => void)[] = [];
+  /** Callers of pause, answered when the loop parks. */
+  private parkWaiters: (() => void)[] = [];
+  private parked = false;
+  private ended = false;
   private stopRequested = false;
   private lastCheckpointStep = -1;
   private lastValid: { step: number; loss: number } | undefined;
@@ -200,10 +204,18 @@ export class TrainingJob {
     return { step: this.trainer.step, pairs: trainPairs.length };
   }
 
-  control(command: TrainCommand): 'running' | 'paused' | 'stopping' {
+  /**
+   * Pause resolves once the loop is parked between two steps (so nothing more is trained
+   * until resume); resume and stop answer at once (stop ends with a trainEnded event).
+   */
+  async control(
+    command: TrainCommand,
+  ): Promise<{ state: 'running' | 'paused' | 'stopping'; step: number }> {
     switch (command) {
       case 'pause':
         this.paused = true;
+        if (!this.parked && !this.ended)
+          await new Promise<void>((resolve) => this.parkWaiters.push(resolve));
         break;
       case 'resume':
         this.paused = false;
@@ -214,7 +226,7 @@ export class TrainingJob {
         this.wake();
         break;
     }
-    return this.state;
+    return { state: this.state, step: this.trainer?.step ?? 0 };
   }
 
   private wake(): void {
@@ -246,10 +258,13 @@ export class TrainingJob {
         { maxSteps: c.maxSteps, validEvery: 0, validateAtEnd: false },
         {
           shouldStop: () => this.stopRequested || this.earlyStopped,
-          waitIfPaused: () =>
-            this.paused && !this.stopRequested
-              ? new Promise<void>((resolve) => this.resumeWaiters.push(resolve))
-              : Promise.resolve(),
+          waitIfPaused: async () => {
+            if (!this.paused || this.stopRequested) return;
+            this.parked = true;
+            for (const resolve of this.parkWaiters.splice(0)) resolve();
+            await new Promise<void>((resolve) => this.resumeWaiters.push(resolve));
+            this.parked = false;
+          },
           onStep: async (p: StepProgress) => {
             await record({
               kind: 'train',
@@ -292,6 +307,8 @@ export class TrainingJob {
       status = 'failed';
       error = toErrorData(err);
     } finally {
+      this.ended = true;
+      for (const resolve of this.parkWaiters.splice(0)) resolve();
       await metrics?.sync().catch(() => undefined);
       await metrics?.close().catch(() => undefined);
     }

@@ -73,7 +73,7 @@ const handlers: Handlers = {
     if (!job || job.runId !== runId) {
       throw new AppError(ErrorCode.NotFound, `Run ${runId} is not training in this engine.`);
     }
-    return { state: job.control(command) };
+    return job.control(command);
   },
 
   translate: async (request) => translator.translate(request),
