@@ -34,7 +34,10 @@ app.whenReady().then(() => {
   const target = rendererTarget(mainDir);
   bindIpc(studio, () => window, target.isTrustedUrl);
   const events = studio.events;
-  installMenu((action) => events.emit('menu', action));
+  installMenu(
+    (action) => events.emit('menu', action),
+    () => window,
+  );
   void studio.recover();
   const open = (): void => {
     window = createMainWindow(mainDir, target, join(mainDir, '..', '..', 'resources', 'icon.png'));

@@ -2,7 +2,14 @@
  * The desktop app's native menu: the four screens on Ctrl/Cmd+1..4, import and new run, and
  * the usual Edit / View / Window roles. Items reach the renderer as `menu` events.
  */
-import { app, Menu, shell, type MenuItemConstructorOptions } from 'electron';
+import {
+  app,
+  dialog,
+  Menu,
+  shell,
+  type BrowserWindow,
+  type MenuItemConstructorOptions,
+} from 'electron';
 import type { MenuAction, ScreenName } from '../shared/api';
 
 const SCREEN_LABELS: [ScreenName, string][] = [
@@ -10,9 +17,34 @@ const SCREEN_LABELS: [ScreenName, string][] = [
   ['train', 'Train'],
   ['checkpoints', 'Checkpoints'],
   ['playground', 'Playground'],
+  ['engine', 'Engine'],
 ];
 
-export function installMenu(send: (action: MenuAction) => void): void {
+const CORPUS_FILTERS = [
+  {
+    name: 'Parallel corpora',
+    extensions: ['txt', 'tsv', 'csv', 'jsonl', 'json', 'gz', 'en', 'de', 'fr', 'es', 'src', 'tgt'],
+  },
+  { name: 'All files', extensions: ['*'] },
+];
+
+/** Asks for one TSV/CSV/JSONL file or two aligned files, in the native open dialog. */
+async function chooseCorpus(window: BrowserWindow | undefined): Promise<string[]> {
+  const options: Electron.OpenDialogOptions = {
+    title: 'Import a parallel corpus',
+    properties: ['openFile', 'multiSelections'],
+    filters: CORPUS_FILTERS,
+  };
+  const result = window
+    ? await dialog.showOpenDialog(window, options)
+    : await dialog.showOpenDialog(options);
+  return result.canceled ? [] : result.filePaths.slice(0, 2);
+}
+
+export function installMenu(
+  send: (action: MenuAction) => void,
+  getWindow: () => BrowserWindow | undefined,
+): void {
   const isMac = process.platform === 'darwin';
   const template: MenuItemConstructorOptions[] = [
     ...(isMac ? [{ role: 'appMenu' as const }] : []),
@@ -22,7 +54,10 @@ export function installMenu(send: (action: MenuAction) => void): void {
         {
           label: 'Import Dataset…',
           accelerator: 'CmdOrCtrl+O',
-          click: () => send({ action: 'importDataset' }),
+          click: async () => {
+            const paths = await chooseCorpus(getWindow());
+            if (paths.length > 0) send({ action: 'importFiles', paths });
+          },
         },
         {
           label: 'New Training Run',

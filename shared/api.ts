@@ -268,12 +268,15 @@ export interface EventMap {
   menu: MenuAction;
 }
 
-export type ScreenName = 'datasets' | 'train' | 'checkpoints' | 'playground';
-export const SCREENS: readonly ScreenName[] = ['datasets', 'train', 'checkpoints', 'playground'];
+export type ScreenName = 'datasets' | 'train' | 'checkpoints' | 'playground' | 'engine';
 
 /** What the desktop app's menu asks the renderer to do. */
 export type MenuAction =
-  { action: 'navigate'; screen: ScreenName } | { action: 'importDataset' } | { action: 'newRun' };
+  | { action: 'navigate'; screen: ScreenName }
+  /** Files chosen in the native open dialog, to preview for import. */
+  | { action: 'importFiles'; paths: string[] }
+  | { action: 'newRun' };
+
 export type EventName = keyof EventMap;
 
 export const CALL_NAMES = Object.keys(CALLS) as CallName[];

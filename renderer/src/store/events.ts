@@ -13,6 +13,28 @@ export function connectEvents(): () => void {
     studio.on('trainProgress', (p) => store().onTrainProgress(p)),
     studio.on('metric', ({ runId, record }) => store().onMetric(runId, record)),
     studio.on('runStatus', (run) => store().upsertRun(run)),
+    // The desktop app's native menu (web mode has none; the same shortcuts work in the page).
+    studio.on('menu', (menu) => {
+      switch (menu.action) {
+        case 'navigate':
+          store().setScreen(menu.screen);
+          break;
+        case 'importFiles':
+          store().setScreen('datasets');
+          void store().addPaths(menu.paths);
+          break;
+        case 'newRun':
+          store().setScreen('train');
+          globalThis.setTimeout(
+            () =>
+              document
+                .querySelector('[data-testid="new-run"]')
+                ?.scrollIntoView({ behavior: 'smooth' }),
+            50,
+          );
+          break;
+      }
+    }),
     studio.on('checkpoints', ({ runId }) => {
       if (store().checkpoints[runId]) void store().loadCheckpoints(runId);
     }),
