@@ -381,60 +381,102 @@ export interface TrainProgress {
 }
 
 // ---------------------------------------------------------------------------
-// Dataset import: what the UI sends and sees (the services implement it)
+// Dataset import: what the UI sends and sees (main/services/datasets.ts implements it)
 
+/** `aligned`: two aligned plain-text files, one sentence per line. The others: one file, two picked columns/fields. */
 export type CorpusFormat = 'aligned' | 'tsv' | 'csv' | 'jsonl';
 /** TSV/CSV: a 0-based column index; JSONL: a dotted field path (`translation.en`). */
 export type ColumnRef = number | string;
+/** The two columns (TSV/CSV) or fields (JSONL) that hold the source and target text. */
 export interface ColumnPick {
   src: ColumnRef;
   tgt: ColumnRef;
 }
 export interface ColumnInfo {
+  /** What to pass in ColumnPick: an index (TSV/CSV) or a dotted path (JSONL). */
   ref: ColumnRef;
+  /** Header name, field path, or "column N". */
   name: string;
+  /** The first few non-empty values. */
   samples: string[];
+  /** A language guessed from the header or field name (`en`, `translation.de`). */
   lang?: string;
 }
 export interface ColumnsOverview {
   columns: ColumnInfo[];
+  /** TSV/CSV: whether the first row looks like column names. */
   header: boolean;
+  /** The columns we would pick: named languages first, else the first two text columns. */
   suggested: ColumnPick | undefined;
 }
 
 export type LengthUnit = 'words' | 'chars';
+/** What is dropped at import. Lengths are whitespace-separated words or UTF-16 characters. */
 export interface CleaningOptions {
   lengthUnit: LengthUnit;
+  /** Drop pairs where either side is shorter than this (default 1). */
   minLength: number;
+  /** Drop pairs where either side is longer than this (default 250 words). */
   maxLength: number;
+  /** Drop pairs where the longer side is more than this many times the shorter (default 9, as in Moses' clean-corpus-n; 0 = off). */
   maxRatio: number;
+  /** Drop exact duplicate pairs after the first (default on). */
   dedupe: boolean;
+  /** Drop pairs whose two sides are the same text, usually untranslated (default on). */
   dropIdentical: boolean;
 }
 
+/** How the validation set is made: a seeded share of the corpus, or the user's own files. */
 export type ValidationOptions =
-  { fraction: number; seed?: number; maxPairs?: number } | { files: string[] };
+  | {
+      /** Share of the cleaned pairs sent to validation (0 to 0.5; default 0.05). */
+      fraction: number;
+      /** Seed of the split (default 1): the same seed gives the same split. */
+      seed?: number;
+      /** At most this many validation pairs (default 5,000); later pairs go to training. */
+      maxPairs?: number;
+    }
+  | {
+      /** Validation corpus in the same format as the training corpus: two aligned files or one TSV/CSV/JSONL. */
+      files: string[];
+    };
 
+/** Everything an import can be told; every field has a default. */
 export interface ImportOptions {
+  /** Dataset name, unique among datasets (default: from the file names and languages). */
   name?: string;
+  /** Format override; default: two files are aligned text, one file is sniffed (TSV, CSV or JSONL). */
   format?: CorpusFormat;
+  /** TSV/CSV: column indices (0-based); JSONL: field paths (`en`, `translation.en`). Default: the preview's suggestion. */
   columns?: ColumnPick;
+  /** TSV/CSV: whether the first row holds column names (default: guessed). */
   header?: boolean;
+  /** Language codes (default: guessed from file, column or field names; else "src"/"tgt"). */
   srcLang?: string;
   tgtLang?: string;
+  /** Cleaning rules; unset fields take the defaults. */
   cleaning?: Partial<CleaningOptions>;
   validation?: ValidationOptions;
+  /** BPE vocabulary size including the 4 special tokens (default 8,000). */
   vocabSize?: number;
+  /** One vocabulary for both languages (default true; needed for tied embeddings). */
   sharedVocab?: boolean;
+  /** Longest accepted line in bytes (default 1 MiB). */
   maxLineBytes?: number;
 }
 
 export type ImportPhase = 'reading' | 'validation' | 'tokenizer' | 'stats' | 'saving' | 'done';
+
+/** A progress event of an import, a few per second at most. */
 export interface ImportProgress {
   phase: ImportPhase;
+  /** Pairs (rows) read so far, training and validation input together. */
   lines: number;
+  /** Bytes of input read so far (compressed bytes for gzip). */
   bytes: number;
+  /** Bytes of all input files on disk. */
   totalBytes: number;
+  /** Overall progress, 0 to 100. */
   percent: number;
 }
 

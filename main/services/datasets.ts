@@ -12,7 +12,16 @@ import { mkdir, readdir, readFile, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { AppError, ErrorCode } from '../../shared/errors';
 import type { ErrorData } from '../../shared/errors';
-import type { CleaningReport, DatasetMeta, DatasetStats } from '../../shared/types';
+import type { DatasetPreview } from '../../shared/preview';
+import type {
+  CleaningReport,
+  DatasetMeta,
+  DatasetStats,
+  ImportOptions,
+  ImportPhase,
+  ImportProgress,
+  ValidationOptions,
+} from '../../shared/types';
 import {
   DEFAULT_CLEANING,
   Cleaner,
@@ -28,7 +37,7 @@ import {
   emptyFileError,
   lineCountMismatch,
 } from '../text/corpus';
-import type { ColumnPick, ColumnsOverview } from '../text/corpus';
+import type { ColumnPick } from '../text/corpus';
 import {
   CORPUS_FORMATS,
   guessLanguageFromName,
@@ -46,63 +55,10 @@ import type { CorpusFileInfo } from './datasetsIO';
 export type { CorpusFormat } from '../text/corpusFormats';
 export type { ColumnPick, ColumnRef, ColumnsOverview, ColumnInfo } from '../text/corpus';
 export type { CleaningOptions, LengthUnit } from '../text/cleaning';
+export type { DatasetPreview, ImportOptions, ImportPhase, ImportProgress, ValidationOptions };
 
 // ---------------------------------------------------------------------------
 // Public types
-
-/** How the validation set is made: a seeded share of the corpus, or the user's own files. */
-export type ValidationOptions =
-  | {
-      /** Share of the cleaned pairs sent to validation (0 to 0.5; default 0.05). */
-      fraction: number;
-      /** Seed of the split (default 1): the same seed gives the same split. */
-      seed?: number;
-      /** At most this many validation pairs (default 5,000); later pairs go to training. */
-      maxPairs?: number;
-    }
-  | {
-      /** Validation corpus in the same format as the training corpus: two aligned files or one TSV/CSV/JSONL. */
-      files: string[];
-    };
-
-/** Everything an import can be told; every field has a default. */
-export interface ImportOptions {
-  /** Dataset name, unique among datasets (default: from the file names and languages). */
-  name?: string;
-  /** Format override; default: two files are aligned text, one file is sniffed (TSV, CSV or JSONL). */
-  format?: CorpusFormat;
-  /** TSV/CSV: column indices (0-based); JSONL: field paths (`en`, `translation.en`). Default: the preview's suggestion. */
-  columns?: ColumnPick;
-  /** TSV/CSV: whether the first row holds column names (default: guessed). */
-  header?: boolean;
-  /** Language codes (default: guessed from file, column or field names; else "src"/"tgt"). */
-  srcLang?: string;
-  tgtLang?: string;
-  /** Cleaning rules; unset fields take DEFAULT_CLEANING. */
-  cleaning?: Partial<CleaningOptions>;
-  validation?: ValidationOptions;
-  /** BPE vocabulary size including the 4 special tokens (default 8,000). */
-  vocabSize?: number;
-  /** One vocabulary for both languages (default true; needed for tied embeddings). */
-  sharedVocab?: boolean;
-  /** Longest accepted line in bytes (default 1 MiB). */
-  maxLineBytes?: number;
-}
-
-export type ImportPhase = 'reading' | 'validation' | 'tokenizer' | 'stats' | 'saving' | 'done';
-
-/** A progress event of an import, a few per second at most. */
-export interface ImportProgress {
-  phase: ImportPhase;
-  /** Pairs (rows) read so far, training and validation input together. */
-  lines: number;
-  /** Bytes of input read so far (compressed bytes for gzip). */
-  bytes: number;
-  /** Bytes of all input files on disk. */
-  totalBytes: number;
-  /** Overall progress, 0 to 100. */
-  percent: number;
-}
 
 export interface ImportHooks {
   onProgress?: (progress: ImportProgress) => void;
@@ -116,23 +72,6 @@ export interface PreviewOptions {
   header?: boolean;
   /** Pairs to show (default 20). */
   limit?: number;
-}
-
-/** What a dropped set of files looks like, before importing it. */
-export interface DatasetPreview {
-  format: CorpusFormat;
-  files: { name: string; bytes: number; gzip: boolean }[];
-  /** TSV/CSV/JSONL: the columns or fields to pick from, with sample values and a suggestion. */
-  columns?: ColumnsOverview;
-  /** The columns the pairs below were read with. */
-  picked?: ColumnPick;
-  /** Whether the first row was taken as a header (TSV/CSV). */
-  header?: boolean;
-  srcLang?: string;
-  tgtLang?: string;
-  pairs: { src: string; tgt: string }[];
-  /** Problems found in the lines read so far (the import stops at the first one). */
-  problems: ErrorData[];
 }
 
 /** The stored tokenizer(s) of a dataset, as Hugging Face tokenizer.json text. */

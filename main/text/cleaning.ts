@@ -4,24 +4,9 @@
  * Memory stays bounded on millions of pairs: duplicates are remembered as 8-byte hashes
  * in a typed-array hash set, never as strings.
  */
-import type { CleaningReport } from '../../shared/types';
+import type { CleaningOptions, CleaningReport, LengthUnit } from '../../shared/types';
 
-export type LengthUnit = 'words' | 'chars';
-
-/** What is dropped at import. Lengths are whitespace-separated words or UTF-16 characters. */
-export interface CleaningOptions {
-  lengthUnit: LengthUnit;
-  /** Drop pairs where either side is shorter than this (default 1). */
-  minLength: number;
-  /** Drop pairs where either side is longer than this (default 250 words). */
-  maxLength: number;
-  /** Drop pairs where the longer side is more than this many times the shorter (default 9, as in Moses' clean-corpus-n; 0 = off). */
-  maxRatio: number;
-  /** Drop exact duplicate pairs after the first (default on). */
-  dedupe: boolean;
-  /** Drop pairs whose two sides are the same text, usually untranslated (default on). */
-  dropIdentical: boolean;
-}
+export type { CleaningOptions, LengthUnit };
 
 export const DEFAULT_CLEANING: CleaningOptions = {
   lengthUnit: 'words',

@@ -5,7 +5,14 @@
  * Pure: main/services/datasets.ts streams files through these pieces.
  */
 import { AppError, ErrorCode } from '../../shared/errors';
-import type { LengthHistogram, SideStats } from '../../shared/types';
+import type {
+  ColumnInfo,
+  ColumnPick,
+  ColumnRef,
+  ColumnsOverview,
+  LengthHistogram,
+  SideStats,
+} from '../../shared/types';
 import {
   getPath,
   guessLanguageFromName,
@@ -17,18 +24,10 @@ import {
 import type { CorpusFormat } from './corpusFormats';
 
 export type { CorpusFormat } from './corpusFormats';
+export type { ColumnInfo, ColumnPick, ColumnRef, ColumnsOverview };
 
 function formatInt(n: number): string {
   return n.toLocaleString('en-US');
-}
-
-/** A column of a TSV/CSV row (0-based index) or a field of a JSONL object (dotted path, e.g. `translation.en`). */
-export type ColumnRef = number | string;
-
-/** Which column/field holds the source and which the target sentence. */
-export interface ColumnPick {
-  src: ColumnRef;
-  tgt: ColumnRef;
 }
 
 /** A CSV quoted field may span lines, but not forever: past this, the quote is a mistake. */
@@ -171,25 +170,6 @@ export class RecordParser {
 
 // ---------------------------------------------------------------------------
 // Columns overview (for the preview, so the person can pick)
-
-export interface ColumnInfo {
-  /** What to pass in ColumnPick: an index (TSV/CSV) or a dotted path (JSONL). */
-  ref: ColumnRef;
-  /** Header name, field path, or "column N". */
-  name: string;
-  /** The first few non-empty values. */
-  samples: string[];
-  /** A language guessed from the header or field name (`en`, `translation.de`). */
-  lang?: string;
-}
-
-export interface ColumnsOverview {
-  columns: ColumnInfo[];
-  /** TSV/CSV: whether the first row looks like column names. */
-  header: boolean;
-  /** The columns we would pick: named languages first, else the first two text columns. */
-  suggested: ColumnPick | undefined;
-}
 
 const LANG_CODE = /^[a-z]{2,3}(?:[-_][A-Za-z]{2,4})?$/;
 const HEADER_WORDS = new Set([

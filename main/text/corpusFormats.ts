@@ -6,8 +6,9 @@
  */
 import { AppError, ErrorCode } from '../../shared/errors';
 
-/** `aligned`: two aligned plain-text files, one sentence per line. The others: one file, two picked columns/fields. */
-export type CorpusFormat = 'aligned' | 'tsv' | 'csv' | 'jsonl';
+import type { CorpusFormat } from '../../shared/types';
+
+export type { CorpusFormat };
 
 export const CORPUS_FORMATS: readonly CorpusFormat[] = ['aligned', 'tsv', 'csv', 'jsonl'];
 
