@@ -5,6 +5,7 @@
  * Deterministic: `npx tsx scripts/makeSampleCorpus.ts` always writes the same files.
  */
 import { writeFileSync } from 'node:fs';
+import { seededRandom } from '../shared/random';
 
 type Gender = 'm' | 'f' | 'n';
 const NOUNS: { en: string; enPl: string; de: string; dePl: string; g: Gender }[] = [
@@ -58,18 +59,6 @@ function capitalise(s: string): string {
   return s.charAt(0).toUpperCase() + s.slice(1);
 }
 
-/** A small seeded generator (mulberry32) so the corpus is the same on every machine. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 export function samplePair(pick: <T>(xs: readonly T[]) => T): [string, string] {
   const noun = pick(NOUNS);
   const [adjEn, adjDe] = pick(ADJECTIVES);
@@ -101,7 +90,7 @@ export function samplePair(pick: <T>(xs: readonly T[]) => T): [string, string] {
 }
 
 function main(): void {
-  const random = rng(2017);
+  const random = seededRandom(2017);
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(random() * xs.length)] as T;
   const seen = new Set<string>();
   const en: string[] = [];

@@ -9,6 +9,9 @@ import { createTransformer } from '../model/transformer';
 import type { Transformer } from '../model/transformer';
 import { paddingMask } from '../model/masks';
 import { BOS_ID, BpeTokenizer, EOS_ID, SPECIAL_TOKENS } from '../text/tokenizer';
+import { seededRandom } from '../../shared/random';
+
+export { seededRandom };
 
 /**
  * Vocabulary 37: 4 specials, the 16 symbols 4..19 the copy task uses, and 17 ids the
@@ -28,18 +31,6 @@ export const COPY_CONFIG: ModelConfig = {
   normPosition: 'pre',
   tieEmbeddings: true,
 };
-
-/** mulberry32: a seeded generator for reproducible data. */
-export function seededRandom(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** `count` random sequences of symbols 4..19 with lengths in [minLen, maxLen]. */
 export function randomSequences(

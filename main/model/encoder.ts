@@ -2,7 +2,7 @@
  * Encoder (paper 3.1): a stack of N identical layers, each multi-head self-attention then a
  * position-wise feed-forward network, each wrapped in a residual connection and LayerNorm.
  */
-import * as tf from '@tensorflow/tfjs';
+import type * as tf from '@tensorflow/tfjs';
 import type { ModelConfig } from '../../shared/types';
 import { MultiHeadAttention } from './attention';
 import type { ForwardContext } from './context';

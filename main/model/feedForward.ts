@@ -2,7 +2,7 @@
  * Position-wise feed-forward network (paper 3.3): FFN(x) = max(0, x W_1 + b_1) W_2 + b_2,
  * the same two linear maps at every position.
  */
-import * as tf from '@tensorflow/tfjs';
+import type * as tf from '@tensorflow/tfjs';
 import { linear } from './linear';
 import type { ParameterStore } from './params';
 

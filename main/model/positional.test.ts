@@ -1,4 +1,3 @@
-import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { sinusoidalEncoding } from './positional';
 import { useTestBackend } from './testBackend';

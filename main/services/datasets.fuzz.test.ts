@@ -13,6 +13,7 @@ import { AppError, ErrorCode } from '../../shared/errors';
 import { BpeTokenizer } from '../text/tokenizer';
 import { DatasetService } from './datasets';
 import type { ImportOptions } from './datasets';
+import { seededRandom } from '../../shared/random';
 
 const CASES = 1000;
 const CONCURRENCY = 4;
@@ -25,18 +26,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await rm(root, { recursive: true, force: true });
 });
-
-/** mulberry32: a small seeded PRNG, so a failing case can be replayed by its number. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 interface FuzzFile {
   name: string;
@@ -66,7 +55,7 @@ const WORDS = [
 ];
 
 function makeCase(i: number): FuzzCase {
-  const r = rng(i * 7919 + 13);
+  const r = seededRandom(i * 7919 + 13);
   const int = (k: number): number => Math.floor(r() * k);
   const pick = <T>(xs: readonly T[]): T => xs[int(xs.length)]!;
   const sentence = (): string =>

@@ -7,6 +7,7 @@ import type { ModelConfig, TrainConfig } from '../../shared/types';
 import type { CheckpointStateInput } from './checkpointIO';
 import type { NamedTensor } from './namedTensors';
 import { sizeOf } from './namedTensors';
+import { seededRandom } from '../../shared/random';
 
 export const TEST_MODEL: ModelConfig = {
   ...PRESETS.tiny.model,
@@ -16,17 +17,8 @@ export const TEST_MODEL: ModelConfig = {
 export const TEST_TRAIN: TrainConfig = { ...PRESETS.tiny.train };
 export const TEST_TOKENIZER_JSON = '{"version":"1.0","model":{"type":"BPE","vocab":{"a":0}}}';
 
-/** mulberry32: a tiny seeded generator, so tensors can be regenerated for comparison. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** A seeded generator (mulberry32, shared/random.ts), so data can be regenerated for comparison. */
+export { seededRandom as rng };
 
 /** Tensors with the given shapes filled from `seed`, deterministic. */
 export function fakeTensors(
@@ -34,7 +26,7 @@ export function fakeTensors(
   shapes: Record<string, number[]>,
   prefix = '',
 ): NamedTensor[] {
-  const next = rng(seed);
+  const next = seededRandom(seed);
   return Object.entries(shapes).map(([name, shape]) => {
     const data = new Float32Array(sizeOf(shape));
     for (let i = 0; i < data.length; i++) data[i] = next() * 2 - 1;

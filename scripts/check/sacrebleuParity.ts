@@ -24,6 +24,7 @@ import { corpusChrf, sentenceChrf } from '../../main/eval/chrf';
 import type { ChrfOptions } from '../../main/eval/chrf';
 import { pyRstrip } from '../../main/eval/compat';
 import { tokenize13a } from '../../main/eval/tokenizer13a';
+import { seededRandom } from '../../shared/random';
 
 // Keep in sync with sacrebleu_parity.py (same names, same options).
 const CORPUS_BLEU: [string, BleuOptions][] = [
@@ -57,18 +58,6 @@ interface PythonResult {
 function arg(name: string, fallback: string): string {
   const i = process.argv.indexOf(`--${name}`);
   return i >= 0 ? (process.argv[i + 1] ?? fallback) : fallback;
-}
-
-/** mulberry32: a small seeded PRNG so a run can be repeated exactly. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 // Material that exercises the tokenizer's special cases and Python/JS string differences.
@@ -152,7 +141,7 @@ function main(): void {
 
   const raw = readFileSync(file);
   const text = file.endsWith('.gz') ? gunzipSync(raw).toString('utf8') : raw.toString('utf8');
-  const rand = rng(seed);
+  const rand = seededRandom(seed);
   const ref1 = text
     .split('\n')
     .filter((l) => l.length > 0)
