@@ -24,8 +24,10 @@ export interface EngineInfo {
   /** Every better candidate that was tried and why it was not taken. */
   rejected: BackendRejection[];
   tfjsVersion: string;
-  /** Threads the backend computes with (wasm in Node: 1). */
+  /** Threads the backend computes with (0: native, its own thread pool). */
   threads: number;
+  /** Why a multi-threaded backend runs on one thread, when it does. */
+  threadsNote?: string;
   /** wasm only: whether the SIMD build is in use. */
   simd?: boolean;
   nodeVersion: string;

@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { MessageChannel, type MessagePort } from 'node:worker_threads';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ErrorCode } from '../../shared/errors';
@@ -127,6 +128,16 @@ describe('EngineHost with the real engine worker (worker_threads + tfjs)', () =>
     const rejectedNames = info.rejected.map((r) => r.backend);
     expect(rejectedNames).toEqual(expect.arrayContaining(['tensorflow-gpu', 'tensorflow']));
     for (const r of info.rejected) expect(r.reason).toMatch(/\w+.*\./);
+    // wasm runs its threaded build with one thread per core (main/engine/wasmThreads.ts).
+    if (info.backend === 'wasm') expect(info.threads).toBe(Math.min(availableParallelism(), 8));
+  });
+
+  it('runs wasm single-threaded when asked, and says why', async () => {
+    const host = new EngineHost({ backend: 'wasm', wasmThreads: 1 });
+    hosts.push(host);
+    const info = await host.start();
+    expect(info.threads).toBe(1);
+    expect(info.threadsNote).toMatch(/one thread/);
   });
 
   it('survives a worker crash and serves the next call from a fresh worker', async () => {

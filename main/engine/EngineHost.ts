@@ -3,6 +3,7 @@
  * and never blocks on the worker: calls are promises, a crash becomes a status, and a fresh
  * worker is started so the next call works. No tfjs here.
  */
+import { availableParallelism } from 'node:os';
 import { AppError, ErrorCode, unwrap } from '../../shared/errors';
 import type { BackendName, EngineInfo, EngineStatus } from '../../shared/types';
 import { resolveWorkerEntry, startWorker, type WorkerEntry } from '../threads';
@@ -65,12 +66,26 @@ export interface EngineHostOptions {
   workerFactory?: WorkerFactory;
   /** Restart a crashed worker (default true). */
   restartOnCrash?: boolean;
+  /**
+   * Threads for the wasm backend. Default: TRANSFORMER_STUDIO_WASM_THREADS, else the
+   * machine's cores (at most 8). A worker that dies while starting makes the next one start
+   * single-threaded.
+   */
+  wasmThreads?: number;
+}
+
+/** Threads the wasm backend gets unless told otherwise. */
+export function defaultWasmThreads(env: NodeJS.ProcessEnv = process.env): number {
+  const fromEnv = Number(env.TRANSFORMER_STUDIO_WASM_THREADS);
+  if (Number.isInteger(fromEnv) && fromEnv >= 1) return Math.min(fromEnv, 8);
+  return Math.max(1, Math.min(availableParallelism(), 8));
 }
 
 export class EngineHost {
   private readonly factory: WorkerFactory;
   private readonly backend: BackendName | 'auto';
   private readonly restartOnCrash: boolean;
+  private wasmThreads: number;
   private worker: WorkerPort | undefined;
   private readonly pending = new Map<number, Pending>();
   private nextId = 1;
@@ -85,6 +100,7 @@ export class EngineHost {
     this.factory = options.workerFactory ?? nodeWorkerFactory();
     this.backend = options.backend ?? 'auto';
     this.restartOnCrash = options.restartOnCrash ?? true;
+    this.wasmThreads = options.wasmThreads ?? defaultWasmThreads();
   }
 
   get status(): EngineStatus {
@@ -187,13 +203,17 @@ export class EngineHost {
         const message = `The engine stopped unexpectedly (${reason}); it is being restarted.`;
         this.rejectAll(new AppError(ErrorCode.EngineCrashed, message));
         this.setStatus({ state: 'crashed', message });
-        if (!initialised) reject(new AppError(ErrorCode.EngineCrashed, message));
+        if (!initialised) {
+          reject(new AppError(ErrorCode.EngineCrashed, message));
+          // Dying while starting may be the threaded wasm start: the next worker goes without.
+          this.wasmThreads = 1;
+        }
         this.ready = undefined;
         if (this.restartOnCrash && !this.disposed && this.allowRestart()) {
           this.start().catch(() => undefined);
         }
       });
-      worker.postMessage({ type: 'init', backend: this.backend });
+      worker.postMessage({ type: 'init', backend: this.backend, wasmThreads: this.wasmThreads });
     });
   }
 

@@ -53,26 +53,52 @@ export function explainLoadFailure(backend: BackendName, err: unknown): string {
   return `${pkg} failed to load: ${message.split('\n')[0]}`;
 }
 
-async function tryLoad(backend: BackendName): Promise<void> {
+/** What the threaded wasm start gave, for the engine info. */
+let wasmThreads: { threads: number } | { reason: string } = { reason: 'not tried' };
+
+async function tryLoad(backend: BackendName, options: BackendOptions): Promise<void> {
   if (backend !== 'cpu') {
     // A variable specifier: the optional native packages may be absent, so nothing may
     // resolve them at build time.
     const specifier = PACKAGE[backend];
     await import(/* @vite-ignore */ specifier);
   }
+  if (backend === 'wasm') wasmThreads = await startWasmThreads(options.wasmThreads);
   const ok = await tf.setBackend(TFJS_NAME[backend]);
   if (!ok) throw new Error(`tf.setBackend('${TFJS_NAME[backend]}') returned false`);
   await tf.ready();
 }
 
-async function describe(backend: BackendName): Promise<Pick<EngineInfo, 'threads' | 'simd'>> {
+/**
+ * Starts wasm's threaded build (main/engine/wasmThreads.ts works around why it cannot start
+ * in Node as shipped) when more than one thread is wanted; its patches are specific to
+ * tfjs-backend-wasm 4.22, so any other version runs single-threaded.
+ */
+async function startWasmThreads(wanted: number): Promise<{ threads: number } | { reason: string }> {
+  if (wanted < 2) return { reason: 'one thread was asked for' };
+  if (tf.version.tfjs !== '4.22.0') {
+    return { reason: `the threaded start is written for tfjs 4.22.0, not ${tf.version.tfjs}` };
+  }
+  const { enableWasmThreads } = await import('./wasmThreads');
+  return enableWasmThreads(wanted);
+}
+
+async function describe(
+  backend: BackendName,
+): Promise<Pick<EngineInfo, 'threads' | 'simd' | 'threadsNote'>> {
   if (backend === 'wasm') {
     const simd = Boolean(await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT'));
-    // The threaded wasm build cannot start its workers from Node (ERR_WORKER_PATH), so one thread.
-    return { threads: 1, simd };
+    return 'threads' in wasmThreads
+      ? { threads: wasmThreads.threads, simd }
+      : { threads: 1, simd, threadsNote: `one thread: ${wasmThreads.reason}` };
   }
   if (backend === 'cpu') return { threads: 1 };
   return { threads: 0 };
+}
+
+export interface BackendOptions {
+  /** Threads for the wasm backend (XNNPACK's pool); 1 = single-threaded. */
+  wasmThreads: number;
 }
 
 /**
@@ -81,12 +107,13 @@ async function describe(backend: BackendName): Promise<Pick<EngineInfo, 'threads
  */
 export async function chooseBackend(
   preference: BackendName | 'auto' = 'auto',
+  options: BackendOptions = { wasmThreads: 1 },
 ): Promise<EngineInfo> {
   const rejected: BackendRejection[] = [];
   const candidates = preference === 'auto' ? [...BACKENDS] : [preference];
   for (const backend of candidates) {
     try {
-      await tryLoad(backend);
+      await tryLoad(backend, options);
     } catch (err) {
       const reason = explainLoadFailure(backend, err);
       if (preference !== 'auto') {

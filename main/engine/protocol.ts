@@ -90,7 +90,8 @@ export type EngineEvent =
     };
 
 export type HostToWorker =
-  | { type: 'init'; backend: BackendName | 'auto' }
+  /** wasmThreads: threads for the wasm backend (1 = single-threaded). */
+  | { type: 'init'; backend: BackendName | 'auto'; wasmThreads: number }
   | {
       [K in EngineMethod]: { type: 'call'; id: number; method: K; input: EngineCalls[K]['input'] };
     }[EngineMethod]

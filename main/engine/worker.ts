@@ -101,7 +101,7 @@ async function serve<K extends EngineMethod>(
 port.on('message', (msg: HostToWorker) => {
   switch (msg.type) {
     case 'init':
-      chooseBackend(msg.backend).then(
+      chooseBackend(msg.backend, { wasmThreads: msg.wasmThreads }).then(
         (chosen) => {
           info = chosen;
           post({ type: 'ready', info: chosen });

@@ -34,7 +34,10 @@ export function EnginePanel() {
             <dt>TensorFlow.js</dt>
             <dd data-testid="engine-tfjs">{info.tfjsVersion}</dd>
             <dt>Threads</dt>
-            <dd>{info.threads === 0 ? 'native' : info.threads}</dd>
+            <dd data-testid="engine-threads">
+              {info.threads === 0 ? 'native' : info.threads}
+              {info.threadsNote && <span className="muted"> ({info.threadsNote})</span>}
+            </dd>
             {info.simd !== undefined && (
               <>
                 <dt>SIMD</dt>
