@@ -53,6 +53,11 @@ app.on('window-all-closed', () => {
   if (process.platform !== 'darwin') app.quit();
 });
 
-app.on('will-quit', () => {
-  void studio?.dispose();
+// Quitting while a run trains: stop it after the current step and write its checkpoint first.
+let disposed = false;
+app.on('before-quit', (event) => {
+  if (disposed || !studio) return;
+  event.preventDefault();
+  disposed = true;
+  void studio.dispose().finally(() => app.quit());
 });

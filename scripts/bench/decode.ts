@@ -6,18 +6,20 @@
 // Run: npx tsx scripts/bench/decode.ts [--backend wasm|cpu|tensorflow] [--batch 16]
 
 import * as tf from '@tensorflow/tfjs';
-import '@tensorflow/tfjs-backend-wasm';
+import { loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
-import { PRESETS, type PresetName } from '../../shared/types';
+import { PRESETS, type BackendName, type PresetName } from '../../shared/types';
+import { chooseBackend } from '../../main/engine/backend';
+import { defaultWasmThreads } from '../../main/engine/EngineHost';
 import { beamSearch } from '../../main/decoding/beam';
 import { greedyDecode } from '../../main/decoding/greedy';
 import { createTransformer } from '../../main/model/transformer';
 import type { Transformer } from '../../main/model/transformer';
-import { registerWasmKernels } from '../../main/model/wasmKernels';
 
 const { values } = parseArgs({
   options: {
     backend: { type: 'string', default: 'wasm' },
+    threads: { type: 'string', default: String(defaultWasmThreads()) },
     batch: { type: 'string', default: '16' },
     single: { type: 'string', default: '3' },
   },
@@ -27,9 +29,12 @@ const SRC_LEN = 19; // + </s> = 20
 const BATCH = Number(values.batch);
 const SINGLE = Number(values.single);
 
-registerWasmKernels();
-await tf.setBackend(values.backend as string);
-await tf.ready();
+const engine = await chooseBackend(values.backend as BackendName, {
+  wasmThreads: Number(values.threads),
+});
+console.log(
+  `backend ${engine.backend}, ${engine.threads} thread(s), load ${loadavg()[0]?.toFixed(2)}`,
+);
 
 function sentences(count: number, seed: number): number[][] {
   let s = seed;

@@ -4,12 +4,14 @@
  * 4 heads, d_ff 1024, 3+3 layers, ~4096-token batches; the reference tfjs script reached
  * ~400 target tokens/s on wasm here).
  *
- *   npx tsx scripts/bench/train.ts [--preset tiny|small|reference|all] [--backend wasm|cpu]
+ *   npx tsx scripts/bench/train.ts [--preset tiny|small|reference|all] [--backend wasm|cpu] [--threads N]
  *                                  [--steps N] [--warmup N] [--profile]
  */
 import * as tf from '@tensorflow/tfjs';
-import '@tensorflow/tfjs-backend-wasm';
-import { registerEngineKernels } from '../../main/engine/kernels';
+import { loadavg } from 'node:os';
+import { chooseBackend } from '../../main/engine/backend';
+import { defaultWasmThreads } from '../../main/engine/EngineHost';
+import type { BackendName } from '../../shared/types';
 import { Rng } from '../../main/model/random';
 import type { TokenizedPair } from '../../main/training/batching';
 import { Trainer } from '../../main/training/trainer';
@@ -113,10 +115,13 @@ async function main(): Promise<void> {
   const which = arg('preset', 'all');
   const steps = Number(arg('steps', '5'));
   const warmup = Number(arg('warmup', '1'));
-  registerEngineKernels();
-  await tf.setBackend(backend);
-  await tf.ready();
-  console.log(`backend ${tf.getBackend()}, tfjs ${tf.version.tfjs}`);
+  // The engine's own backend start (threaded wasm by default: one thread per core).
+  const info = await chooseBackend(backend as BackendName, {
+    wasmThreads: Number(arg('threads', String(defaultWasmThreads()))),
+  });
+  console.log(
+    `backend ${info.backend}, ${info.threads} thread(s)${info.threadsNote ? ` (${info.threadsNote})` : ''}, tfjs ${info.tfjsVersion}, load ${loadavg()[0]?.toFixed(2)}`,
+  );
   for (const c of cases()) {
     if (which !== 'all' && which !== c.name) continue;
     const pairs = syntheticPairs(4000, c.model.tgtVocabSize, c.minLen, c.maxLen, 1);
