@@ -15,5 +15,8 @@ export default defineConfig({
     pool: 'forks',
     fileParallelism: true,
     maxWorkers: 2,
+    // Two test workers already fill the two cores; threaded wasm on top would oversubscribe
+    // them (XNNPACK spins). Tests that are about threads ask for them explicitly.
+    env: { TRANSFORMER_STUDIO_WASM_THREADS: '1' },
   },
 });

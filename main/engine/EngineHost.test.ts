@@ -1,4 +1,3 @@
-import { availableParallelism } from 'node:os';
 import { MessageChannel, type MessagePort } from 'node:worker_threads';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ErrorCode } from '../../shared/errors';
@@ -120,7 +119,7 @@ describe('EngineHost over an in-memory MessageChannel', () => {
 
 describe('EngineHost with the real engine worker (worker_threads + tfjs)', () => {
   it('answers engineInfo from the worker: wasm here, with reasons for the native backends', async () => {
-    const host = new EngineHost();
+    const host = new EngineHost({ wasmThreads: 2 });
     hosts.push(host);
     const info = await host.call('engineInfo', undefined);
     expect(['wasm', 'cpu']).toContain(info.backend);
@@ -128,8 +127,8 @@ describe('EngineHost with the real engine worker (worker_threads + tfjs)', () =>
     const rejectedNames = info.rejected.map((r) => r.backend);
     expect(rejectedNames).toEqual(expect.arrayContaining(['tensorflow-gpu', 'tensorflow']));
     for (const r of info.rejected) expect(r.reason).toMatch(/\w+.*\./);
-    // wasm runs its threaded build with one thread per core (main/engine/wasmThreads.ts).
-    if (info.backend === 'wasm') expect(info.threads).toBe(Math.min(availableParallelism(), 8));
+    // wasm runs its threaded build (main/engine/wasmThreads.ts).
+    if (info.backend === 'wasm') expect(info.threads).toBe(2);
   });
 
   it('runs wasm single-threaded when asked, and says why', async () => {
@@ -159,5 +158,18 @@ describe('EngineHost with the real engine worker (worker_threads + tfjs)', () =>
     const host = new EngineHost({ backend: 'tensorflow-gpu', restartOnCrash: false });
     hosts.push(host);
     await expect(host.start()).rejects.toMatchObject({ code: ErrorCode.BackendUnavailable });
+  });
+});
+
+describe('defaultWasmThreads', () => {
+  it('takes TRANSFORMER_STUDIO_WASM_THREADS, else one per core, at most 8', async () => {
+    const { defaultWasmThreads } = await import('./EngineHost');
+    const { availableParallelism } = await import('node:os');
+    expect(defaultWasmThreads({ TRANSFORMER_STUDIO_WASM_THREADS: '1' })).toBe(1);
+    expect(defaultWasmThreads({ TRANSFORMER_STUDIO_WASM_THREADS: '64' })).toBe(8);
+    expect(defaultWasmThreads({ TRANSFORMER_STUDIO_WASM_THREADS: 'lots' })).toBe(
+      Math.min(availableParallelism(), 8),
+    );
+    expect(defaultWasmThreads({})).toBe(Math.min(availableParallelism(), 8));
   });
 });
