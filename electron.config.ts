@@ -1,6 +1,6 @@
 /**
  * electron-vite config: `electron-vite build -c electron.config.ts`.
- * main: the app (main/index.ts), the engine worker as its own bundle, and the headless CLI;
+ * main: the app (main/app/index.ts), the engine worker as its own bundle, and the headless CLI;
  * preload: one sandbox-safe CommonJS file with its dependencies bundled in;
  * renderer: the React app rooted at renderer/.
  */
@@ -14,10 +14,10 @@ export default defineConfig({
       outDir: 'out/main',
       rollupOptions: {
         input: {
-          index: resolve(__dirname, 'main/index.ts'),
-          worker: resolve(__dirname, 'main/engine/worker.ts'),
-          importWorker: resolve(__dirname, 'main/services/importWorker.ts'),
-          cli: resolve(__dirname, 'main/cli.ts'),
+          index: resolve(__dirname, 'main/app/index.ts'),
+          worker: resolve(__dirname, 'main/worker/engineWorker.ts'),
+          importWorker: resolve(__dirname, 'main/importer/importWorker.ts'),
+          cli: resolve(__dirname, 'main/host/cli.ts'),
         },
       },
     },
@@ -27,7 +27,7 @@ export default defineConfig({
       outDir: 'out/preload',
       externalizeDeps: false,
       rollupOptions: {
-        input: { preload: resolve(__dirname, 'main/preload.ts') },
+        input: { preload: resolve(__dirname, 'main/preload/preload.ts') },
         output: { format: 'cjs', entryFileNames: '[name].cjs' },
       },
     },

@@ -94,7 +94,7 @@ export const test = base.extend<{
         [
           '--import',
           'tsx',
-          resolve('main/cli.ts'),
+          resolve('main/host/cli.ts'),
           'train',
           '--out',
           home,

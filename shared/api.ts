@@ -1,7 +1,7 @@
 /**
  * The contract between the renderer and the main process: every call and every event.
  * Both ends are derived from it: the preload / WebSocket client on one side, main/ipc.ts and
- * main/web on the other. Inputs are validated with zod where they arrive (main); outputs are
+ * main/host/web on the other. Inputs are validated with zod where they arrive (main); outputs are
  * typed. Calls resolve to the output or reject with an AppError (they cross as a Result).
  */
 import { z } from 'zod';

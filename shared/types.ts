@@ -383,7 +383,7 @@ export interface TrainProgress {
 }
 
 // ---------------------------------------------------------------------------
-// Dataset import: what the UI sends and sees (main/services/datasets.ts implements it)
+// Dataset import: what the UI sends and sees (main/importer/datasets.ts implements it)
 
 /** `aligned`: two aligned plain-text files, one sentence per line. The others: one file, two picked columns/fields. */
 export type CorpusFormat = 'aligned' | 'tsv' | 'csv' | 'jsonl';

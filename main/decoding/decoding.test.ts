@@ -7,7 +7,7 @@ import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTransformer } from '../model/transformer';
 import type { Transformer } from '../model/transformer';
-import { useTestBackend } from '../model/testBackend';
+import { useTestBackend } from '../testing/tfBackend';
 import { maxAbsDiff, tinyTestConfig } from '../model/testUtil';
 import { beamSearch, lengthPenalty } from './beam';
 import {

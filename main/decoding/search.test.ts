@@ -5,7 +5,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { AppError } from '../../shared/errors';
-import { useTestBackend } from '../model/testBackend';
+import { useTestBackend } from '../testing/tfBackend';
 import { beamSearch, lengthPenalty } from './beam';
 import { greedyDecode } from './greedy';
 import type { DecodingState, Stepper } from './stepper';

@@ -5,7 +5,7 @@ import { ForwardContext } from './context';
 import { causalMask, MASKED_SCORE, paddingMask } from './masks';
 import { ParameterStore } from './params';
 import { sinusoidalEncoding } from './positional';
-import { useTestBackend } from './testBackend';
+import { useTestBackend } from '../testing/tfBackend';
 import { maxAbsDiff } from './testUtil';
 
 beforeAll(useTestBackend);

@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { layerNorm } from './layerNorm';
 import { linear, matMul } from './linear';
-import { useTestBackend } from './testBackend';
+import { useTestBackend } from '../testing/tfBackend';
 import { maxAbsDiff } from './testUtil';
 
 beforeAll(useTestBackend);

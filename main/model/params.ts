@@ -6,7 +6,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { AppError, ErrorCode } from '../../shared/errors';
-import type { NamedTensor } from '../training/namedTensors';
+import type { NamedTensor } from '../../shared/namedTensor';
 import { hashSeed } from './random';
 
 let instances = 0;

@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { sinusoidalEncoding } from './positional';
-import { useTestBackend } from './testBackend';
+import { useTestBackend } from '../testing/tfBackend';
 
 beforeAll(useTestBackend);
 

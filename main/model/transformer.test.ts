@@ -5,7 +5,7 @@ import { AppError } from '../../shared/errors';
 import { paddingMask } from './masks';
 import { createTransformer } from './transformer';
 import type { Transformer } from './transformer';
-import { useTestBackend } from './testBackend';
+import { useTestBackend } from '../testing/tfBackend';
 import { maxAbsDiff, tinyTestConfig } from './testUtil';
 
 beforeAll(useTestBackend);

@@ -8,7 +8,7 @@ import * as tf from '@tensorflow/tfjs';
 import { modelConfigIssues } from '../../shared/config';
 import { AppError, ErrorCode } from '../../shared/errors';
 import type { ModelConfig } from '../../shared/types';
-import type { NamedTensor } from '../training/namedTensors';
+import type { NamedTensor } from '../../shared/namedTensor';
 import type { KeysValues } from './attention';
 import type { ForwardOptions } from './context';
 import { ForwardContext } from './context';
@@ -19,7 +19,6 @@ import { Encoder } from './encoder';
 import { causalMask } from './masks';
 import { ParameterStore } from './params';
 import { PositionalEncoding } from './positional';
-import { registerWasmKernels } from './wasmKernels';
 
 export interface DecodeOptions extends ForwardOptions {
   /** Also return every layer's self- and cross-attention weights. Default false. */
@@ -123,7 +122,6 @@ export class Transformer {
     if (issues.length > 0) {
       throw new AppError(ErrorCode.InvalidConfig, issues.map((i) => i.message).join(' '));
     }
-    registerWasmKernels();
     const p = new ParameterStore(seed);
     this.params = p;
     const { dModel, maxPositions, positionalEncoding, dropout } = config;

@@ -2,7 +2,7 @@
  * Parsing and validation of parallel corpora, independent of where the bytes come from:
  * rows of a TSV/CSV/JSONL file to sentence pairs (with the picked columns), the column
  * overview a person picks from, aligned-file pairing rules, and per-side statistics.
- * Pure: main/services/datasets.ts streams files through these pieces.
+ * Pure: main/importer/datasets.ts streams files through these pieces.
  */
 import { AppError, ErrorCode } from '../../shared/errors';
 import type {

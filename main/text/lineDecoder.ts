@@ -1,7 +1,7 @@
 /**
  * Bytes to text lines for corpus files: UTF-8 validation with the exact line and byte of
  * the first bad byte, BOM and CRLF handling, binary detection, and a per-line size limit.
- * Pure: it is fed byte chunks by whoever reads the file (main/services), so it can be
+ * Pure: it is fed byte chunks by whoever reads the file (main/importer), so it can be
  * tested without a disk and never buffers more than one line plus one chunk.
  */
 import { AppError, ErrorCode } from '../../shared/errors';

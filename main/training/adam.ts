@@ -6,7 +6,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { AppError, ErrorCode } from '../../shared/errors';
-import type { NamedTensor } from './namedTensors';
+import type { NamedTensor } from '../../shared/namedTensor';
 
 export interface AdamOptions {
   beta1: number;

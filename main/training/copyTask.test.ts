@@ -9,7 +9,7 @@ import { PRESETS } from '../../shared/types';
 import type { ModelConfig } from '../../shared/types';
 import { paddingMask } from '../model/masks';
 import { Rng } from '../model/random';
-import { useTestBackend } from '../model/testBackend';
+import { useTestBackend } from '../testing/tfBackend';
 import type { Transformer } from '../model/transformer';
 import type { TokenizedPair } from './batching';
 import { batchOf, BOS_ID } from './batching';

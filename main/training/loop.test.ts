@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { PRESETS } from '../../shared/types';
 import { Rng } from '../model/random';
-import { useTestBackend } from '../model/testBackend';
+import { useTestBackend } from '../testing/tfBackend';
 import { tinyTestConfig } from '../model/testUtil';
 import type { TokenizedPair } from './batching';
 import type { StepProgress, ValidProgress } from './loop';

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { useTestBackend } from '../model/testBackend';
+import { useTestBackend } from '../testing/tfBackend';
 import { maxAbsDiff } from '../model/testUtil';
 import { labelSmoothedLoss, lossSums } from './loss';
 

@@ -5,7 +5,7 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { PRESETS, type ModelConfig, type TrainConfig } from '../../shared/types';
-import { useTestBackend } from '../model/testBackend';
+import { useTestBackend } from '../testing/tfBackend';
 import { trainBpe } from '../text/bpeTrainer';
 import { readMulti30k } from '../text/multi30k.fixture';
 import type { TokenizedPair } from './batching';

@@ -17,7 +17,7 @@ import { Adam } from './adam';
 import type { Batch, DataOrderState, TokenizedPair } from './batching';
 import { PAD_ID, TokenBatcher } from './batching';
 import { labelSmoothedLoss, lossSums } from './loss';
-import type { NamedTensor } from './namedTensors';
+import type { NamedTensor } from '../../shared/namedTensor';
 import { learningRate } from './schedule';
 
 export interface TrainStepResult {

@@ -1,6 +1,6 @@
 /**
  * The web-mode transport: the same StudioApi as the Electron preload, over a WebSocket to
- * main/web/server.ts. Requests carry an id; results come back as a Result (errors keep their
+ * main/host/web/server.ts. Requests carry an id; results come back as a Result (errors keep their
  * code); events are pushed. Reconnects with backoff if the server restarts.
  */
 import {

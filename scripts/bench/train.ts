@@ -9,8 +9,8 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { loadavg } from 'node:os';
-import { chooseBackend } from '../../main/engine/backend';
-import { defaultWasmThreads } from '../../main/engine/EngineHost';
+import { chooseBackend } from '../../main/worker/backend';
+import { defaultWasmThreads } from '../../main/host/EngineHost';
 import type { BackendName } from '../../shared/types';
 import { Rng } from '../../main/model/random';
 import type { TokenizedPair } from '../../main/training/batching';

@@ -10,7 +10,7 @@ import { Histogram } from '../../components/Histogram';
 import { ErrorNote } from '../../components/Notice';
 import { formatDate, formatInt, formatNum } from '../../lib/format';
 import { useStudio } from '../../store';
-import { NoDatasets } from './DatasetsScreen';
+import { NoDatasets } from './NoDatasets';
 
 /** The stored datasets, each expandable into its stats and length histograms. */
 export function DatasetList() {

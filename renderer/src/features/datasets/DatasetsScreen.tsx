@@ -1,6 +1,6 @@
 import { useEffect } from 'react';
 import { DropZone } from '../../components/DropZone';
-import { EmptyState, ErrorNote } from '../../components/Notice';
+import { ErrorNote } from '../../components/Notice';
 import { useStudio } from '../../store';
 import { DatasetList } from './DatasetList';
 import { ImportPanel } from './ImportPanel';
@@ -89,14 +89,5 @@ function PathEntry() {
         </button>
       </div>
     </form>
-  );
-}
-
-export function NoDatasets() {
-  return (
-    <EmptyState title="No datasets yet" testId="datasets-empty">
-      Drop a corpus above, or import the sample from <code>resources/sample</code> (give its path
-      above). Then train a model on it in <strong>Train</strong>.
-    </EmptyState>
   );
 }

@@ -1,0 +1,195 @@
+import * as fsp from 'node:fs/promises';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { ErrorCode } from '../../../shared/errors';
+import type { MetricRecord } from '../../../shared/types';
+import { writeCheckpoint, checkpointDir, MODEL_FILE } from '../../runFolder/checkpointIO';
+import {
+  fakeCheckpoint,
+  TEST_MODEL,
+  TEST_TOKENIZER_JSON,
+  TEST_TRAIN,
+} from '../../runFolder/checkpointIO.fixture';
+import { sha256 } from '../../runFolder/atomicFs';
+import {
+  MetricsWriter,
+  metricsFile,
+  parseMetrics,
+  readMetrics,
+  truncateMetricsAfter,
+} from '../../runFolder/metricsLog';
+import { RunsService } from './runs';
+
+const SHA = sha256(TEST_TOKENIZER_JSON);
+let home: string;
+let runs: RunsService;
+
+beforeEach(async () => {
+  home = await fsp.mkdtemp(path.join(os.tmpdir(), 'runs-'));
+  runs = new RunsService(home);
+});
+afterEach(async () => {
+  await fsp.rm(home, { recursive: true, force: true });
+});
+
+const spec = {
+  name: 'de → en tiny',
+  datasetId: 'ds-1',
+  preset: 'tiny' as const,
+  model: TEST_MODEL,
+  train: TEST_TRAIN,
+};
+
+function train(step: number): MetricRecord {
+  return {
+    kind: 'train',
+    step,
+    time: step,
+    loss: 10 / step,
+    lr: 0.001,
+    gradNorm: 1,
+    tokensPerSec: 1000,
+  };
+}
+
+describe('RunsService', () => {
+  it('creates, lists, gets, updates, renames and deletes runs', async () => {
+    const a = await runs.create(spec);
+    expect(a.id).toMatch(/^\d{8}-\d{6}-de-en-tiny-[0-9a-f]{4}$/);
+    expect(a).toMatchObject({
+      status: 'created',
+      step: 0,
+      history: [{ event: 'created', step: 0 }],
+    });
+    const b = await runs.create({ ...spec, name: 'second' });
+    expect((await runs.list()).map((r) => r.id).sort()).toEqual([a.id, b.id].sort());
+    expect(await fsp.readdir(runs.runsDir)).not.toContain(expect.stringMatching(/^\./));
+
+    await runs.update(a.id, { status: 'failed', error: 'The worker ran out of memory.' });
+    expect(await runs.get(a.id)).toMatchObject({
+      status: 'failed',
+      error: 'The worker ran out of memory.',
+    });
+    // Concurrent updates are serialised, none is lost.
+    await Promise.all([runs.update(a.id, { status: 'running' }), runs.update(a.id, { step: 42 })]);
+    const got = await runs.get(a.id);
+    expect(got).toMatchObject({ status: 'running', step: 42 });
+    expect(got.error).toBeUndefined();
+
+    expect((await runs.rename(a.id, '  renamed ')).name).toBe('renamed');
+    await expect(runs.delete(a.id)).rejects.toMatchObject({ code: ErrorCode.InUse });
+    await runs.update(a.id, { status: 'stopped' });
+    await runs.delete(a.id);
+    await expect(runs.get(a.id)).rejects.toMatchObject({ code: ErrorCode.NotFound });
+    expect((await runs.list()).map((r) => r.id)).toEqual([b.id]);
+    expect(await fsp.readdir(runs.runsDir)).toEqual([b.id]);
+  });
+
+  it('marks runs left "running" by a crash of the studio as failed, with a resumable message', async () => {
+    const a = await runs.create(spec);
+    await runs.update(a.id, { status: 'running' });
+    expect(await runs.recoverInterrupted()).toEqual([a.id]);
+    expect(await runs.get(a.id)).toMatchObject({
+      status: 'failed',
+      error: expect.stringMatching(/resume it/),
+    });
+  });
+
+  it('prepares a resume from the newest verified checkpoint, truncating metrics and logging overrides', async () => {
+    const run = await runs.create(spec);
+    const dir = runs.runDir(run.id);
+    for (let s = 1; s <= 35; s++) await runs.appendMetrics(run.id, [train(s)]);
+    await writeCheckpoint(dir, fakeCheckpoint(10, SHA));
+    await writeCheckpoint(dir, fakeCheckpoint(20, SHA));
+    await writeCheckpoint(dir, fakeCheckpoint(30, SHA));
+    // 30 is corrupt (same size, wrong bytes): resume must fall back to 20.
+    const f = path.join(checkpointDir(dir, 30), MODEL_FILE);
+    const bytes = await fsp.readFile(f);
+    bytes[bytes.length - 1] = bytes[bytes.length - 1]! ^ 1;
+    await fsp.writeFile(f, bytes);
+    // A killed writer's leftovers are cleared.
+    await fsp.mkdir(path.join(dir, 'checkpoints', '.tmp-40-dead'));
+
+    const plan = await runs.prepareResume(run.id, { lrFactor: 0.5, maxSteps: 1000 });
+    expect(plan.checkpoint?.id).toBe('20');
+    expect(plan.fromStep).toBe(20);
+    expect(plan.rejected.map((r) => r.id)).toEqual(['30']);
+    expect(plan.state?.position?.rngState).toEqual([20, 42, 7, 1]);
+    expect(plan.train).toMatchObject({ lrFactor: 0.5, maxSteps: 1000 });
+    expect(plan.changes).toEqual([
+      { field: 'lrFactor', from: TEST_TRAIN.lrFactor, to: 0.5 },
+      { field: 'maxSteps', from: TEST_TRAIN.maxSteps, to: 1000 },
+    ]);
+    expect(plan.droppedMetrics).toBe(15);
+    expect((await readMetrics(dir)).records.map((r) => r.step)).toEqual(
+      Array.from({ length: 20 }, (_, i) => i + 1),
+    );
+    const saved = await runs.get(run.id);
+    expect(saved.train.lrFactor).toBe(0.5);
+    expect(saved.step).toBe(20);
+    expect(saved.history?.at(-1)).toMatchObject({
+      event: 'resumed',
+      step: 20,
+      changes: plan.changes,
+    });
+    expect(await fsp.readdir(path.join(dir, 'checkpoints'))).not.toContain('.tmp-40-dead');
+
+    await expect(runs.prepareResume(run.id, { seed: 3 } as never)).rejects.toThrow(
+      /"seed" cannot be changed/,
+    );
+    await expect(runs.prepareResume(run.id, { maxSteps: 20 })).rejects.toThrow(/raise max steps/);
+  });
+
+  it('resumes from step 0 when no checkpoint was completed', async () => {
+    const run = await runs.create(spec);
+    await runs.appendMetrics(run.id, [train(1), train(2)]);
+    const plan = await runs.prepareResume(run.id);
+    expect(plan).toMatchObject({ checkpoint: null, fromStep: 0, droppedMetrics: 2, changes: [] });
+    expect(plan.run.history?.at(-1)?.note).toMatch(/restarts from step 0/);
+  });
+});
+
+describe('metrics.jsonl', () => {
+  it('skips a torn last line and reports a bad middle line by number', () => {
+    const good = JSON.stringify(train(1));
+    expect(parseMetrics(`${good}\n${good}\n{"kind":"tr`, 'm.jsonl')).toEqual({
+      records: [train(1), train(1)],
+      skippedLastLine: 3,
+    });
+    expect(parseMetrics(`${good}\n`, 'm.jsonl')).toEqual({ records: [train(1)] });
+    expect(parseMetrics('', 'm.jsonl')).toEqual({ records: [] });
+    expect(() => parseMetrics(`${good}\n{oops\n${good}\n`, '/r/metrics.jsonl')).toThrow(
+      /Line 2 of \/r\/metrics\.jsonl is not a metric record/,
+    );
+  });
+
+  it('cuts a torn tail before appending, so it never ends up mid-file', async () => {
+    const dir = path.join(home, 'r');
+    await fsp.mkdir(dir);
+    const w = await MetricsWriter.open(dir);
+    await w.append([train(1), train(2)]);
+    await w.sync();
+    await w.close();
+    await fsp.appendFile(metricsFile(dir), '{"kind":"train","st');
+    expect((await readMetrics(dir)).skippedLastLine).toBe(3);
+    const w2 = await MetricsWriter.open(dir);
+    expect(w2.repairedBytes).toBe(19);
+    await w2.append([train(3)]);
+    await w2.close();
+    expect(await readMetrics(dir)).toEqual({ records: [train(1), train(2), train(3)] });
+  });
+
+  it('truncateMetricsAfter drops later steps and the torn tail atomically', async () => {
+    const dir = path.join(home, 'r');
+    await fsp.mkdir(dir);
+    const lines = [1, 2, 3, 4].map((s) => JSON.stringify(train(s))).join('\n');
+    await fsp.writeFile(metricsFile(dir), `${lines}\n{"kind":`);
+    expect(await truncateMetricsAfter(dir, 2)).toBe(2);
+    expect(await fsp.readFile(metricsFile(dir), 'utf8')).toBe(
+      `${JSON.stringify(train(1))}\n${JSON.stringify(train(2))}\n`,
+    );
+    expect(await truncateMetricsAfter(dir, 2)).toBe(0);
+    expect(await fsp.readdir(dir)).toEqual(['metrics.jsonl']);
+  });
+});

@@ -1,0 +1,32 @@
+/**
+ * A dataset import in its own worker thread: reading, cleaning and BPE training take seconds
+ * of CPU on a large corpus, and the Electron main thread must not freeze meanwhile. One
+ * import per worker; the worker ends when it answers.
+ */
+import { parentPort } from 'node:worker_threads';
+import { fail, ok } from '../../shared/errors';
+import type { ImportWorkerIn, ImportWorkerOut } from '../protocol/importer';
+import { createDatasetService } from './datasets';
+
+const port = parentPort;
+if (!port) throw new Error('main/importer/importWorker.ts must run in a worker thread.');
+
+const controller = new AbortController();
+const post = (msg: ImportWorkerOut): void => port.postMessage(msg);
+
+port.on('message', (msg: ImportWorkerIn) => {
+  if (msg.type === 'cancel') {
+    controller.abort();
+    return;
+  }
+  createDatasetService(msg.home)
+    .import(msg.files, msg.options, {
+      signal: controller.signal,
+      onProgress: (progress) => post({ type: 'progress', progress }),
+    })
+    .then(
+      (meta) => post({ type: 'done', result: ok(meta) }),
+      (err: unknown) => post({ type: 'done', result: fail(err) }),
+    )
+    .finally(() => port.close());
+});
