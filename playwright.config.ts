@@ -5,6 +5,8 @@
 import { defineConfig } from '@playwright/test';
 import { existsSync } from 'node:fs';
 
+// scripts/e2e/run.mjs (npm run test:e2e) finds a browser and passes it here; run directly,
+// `playwright test` falls back to Debian's path, then to Playwright's own Chromium.
 const chromium = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 export default defineConfig({

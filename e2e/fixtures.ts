@@ -86,7 +86,12 @@ export const test = base.extend<{
 }>({
   seedRun: [undefined, { option: true }],
 
-  home: async ({ seedRun }, use) => {
+  home: async ({ seedRun }, use, testInfo) => {
+    // Skip before seeding: training the seed run takes a minute that a skipped test wastes.
+    if (testInfo.project.name === 'electron') {
+      const binary = findElectronBinary();
+      test.skip('reason' in binary, 'reason' in binary ? binary.reason : '');
+    }
     const home = mkdtempSync(join(tmpdir(), 'studio-e2e-'));
     if (seedRun) {
       execFileSync(
