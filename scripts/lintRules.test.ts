@@ -87,7 +87,7 @@ const violations: Array<[string, string, string, string]> = [
   [
     'training imports the run folder',
     'main/training/bad.ts',
-    "import { x } from '../runFolder/checkpointIO';\nexport const y = x;\n",
+    "import { x } from '../runFolder/checkpointStore';\nexport const y = x;\n",
     'run folder',
   ],
   ['training imports node', 'main/training/bad.ts', fsImport, 'no Node built-ins'],
@@ -125,7 +125,7 @@ describe('import-direction lint rules', () => {
     [
       'the worker uses tfjs and the run folder',
       'main/worker/ok.ts',
-      `${tfjsImport}import { x } from '../runFolder/checkpointIO';\nexport const y = x;\n`,
+      `${tfjsImport}import { x } from '../runFolder/checkpointStore';\nexport const y = x;\n`,
     ],
     [
       'the host uses the run folder, the importer and the protocol',

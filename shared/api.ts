@@ -5,7 +5,7 @@
  * typed. Calls resolve to the output or reject with an AppError (they cross as a Result).
  */
 import { z } from 'zod';
-import type { Result } from './errors';
+import { AppError, ErrorCode, type Result } from './errors';
 import type {
   CheckpointInfo,
   DatasetMeta,
@@ -19,6 +19,13 @@ import type {
   Translation,
 } from './types';
 import type { DatasetPreview } from './preview';
+import { translateRequestSchema } from './schema/decode';
+import { importOptionsSchema } from './schema/importOptions';
+import { modelShapeOverridesSchema } from './schema/model';
+import { PRESET_NAMES } from './schema/presets';
+import { resumeOverridesSchema, trainOverridesSchema } from './schema/train';
+
+export { importOptionsSchema };
 
 /** One call: the zod schema of its input, and (a phantom) its output type. */
 export interface CallSpec<I extends z.ZodType, O> {
@@ -34,90 +41,22 @@ function call(input?: z.ZodType): CallSpec<z.ZodType, unknown> {
 }
 
 const id = z.string().min(1).max(200);
-const columnRef = z.union([z.number().int().min(0), z.string().min(1)]);
-const columnPick = z.object({ src: columnRef, tgt: columnRef });
-const format = z.enum(['aligned', 'tsv', 'csv', 'jsonl']);
 const paths = z.array(z.string().min(1)).min(1).max(2);
-
-export const importOptionsSchema = z.object({
+const importOptions = importOptionsSchema.optional();
+const previewInput = z.object({ files: paths, options: importOptions });
+const importInput = z.object({ importId: id, files: paths, options: importOptions });
+const runCreateInput = z.object({
+  datasetId: id,
   name: z.string().min(1).max(200).optional(),
-  format: format.optional(),
-  columns: columnPick.optional(),
-  header: z.boolean().optional(),
-  srcLang: z.string().max(40).optional(),
-  tgtLang: z.string().max(40).optional(),
-  cleaning: z
-    .object({
-      lengthUnit: z.enum(['words', 'chars']),
-      minLength: z.number().int().min(0),
-      maxLength: z.number().int().min(1),
-      maxRatio: z.number().min(1),
-      dedupe: z.boolean(),
-      dropIdentical: z.boolean(),
-    })
-    .partial()
-    .optional(),
-  validation: z
-    .union([
-      z.object({
-        fraction: z.number().min(0).max(0.5),
-        seed: z.number().int().optional(),
-        maxPairs: z.number().int().min(1).optional(),
-      }),
-      z.object({ files: paths }),
-    ])
-    .optional(),
-  vocabSize: z.number().int().min(8).max(200_000).optional(),
-  sharedVocab: z.boolean().optional(),
-  maxLineBytes: z.number().int().min(64).optional(),
+  preset: z.enum(PRESET_NAMES),
+  /** Model knobs on top of the preset's, each within its range (shared/schema/model.ts). */
+  model: modelShapeOverridesSchema.optional(),
+  train: trainOverridesSchema.optional(),
 });
-
-const modelShape = z
-  .object({
-    dModel: z.number(),
-    heads: z.number(),
-    dFF: z.number(),
-    encoderLayers: z.number(),
-    decoderLayers: z.number(),
-    dropout: z.number(),
-    maxPositions: z.number(),
-    positionalEncoding: z.enum(['sinusoidal', 'learned']),
-    normPosition: z.enum(['post', 'pre']),
-    tieEmbeddings: z.boolean(),
-  })
-  .partial();
-
-const trainShape = z
-  .object({
-    batchTokens: z.number(),
-    maxSteps: z.number(),
-    warmupSteps: z.number(),
-    lrFactor: z.number(),
-    adamBeta1: z.number(),
-    adamBeta2: z.number(),
-    adamEpsilon: z.number(),
-    labelSmoothing: z.number(),
-    clipNorm: z.number(),
-    maxLength: z.number(),
-    validEvery: z.number(),
-    bleuEvery: z.number(),
-    bleuSamples: z.number(),
-    checkpointEvery: z.number(),
-    keepLast: z.number(),
-    patience: z.number(),
-    earlyStoppingMetric: z.enum(['bleu', 'valid_loss']),
-    seed: z.number(),
-  })
-  .partial();
-
-const resumeOverrides = trainShape.pick({
-  lrFactor: true,
-  maxSteps: true,
-  validEvery: true,
-  bleuEvery: true,
-  checkpointEvery: true,
-  keepLast: true,
-  patience: true,
+const runStartInput = z.object({
+  runId: id,
+  overrides: resumeOverridesSchema.optional(),
+  fromScratch: z.boolean().optional(),
 });
 
 export const CALLS = {
@@ -131,15 +70,9 @@ export const CALLS = {
   datasetsList: call<DatasetMeta[]>(),
   datasetStats: call<DatasetStats, z.ZodObject<{ id: typeof id }>>(z.object({ id })),
   /** What dropped files look like before importing: format, columns, languages, first pairs, problems. */
-  datasetPreview: call<
-    DatasetPreview,
-    z.ZodType<{ files: string[]; options?: z.infer<typeof importOptionsSchema> }>
-  >(z.object({ files: paths, options: importOptionsSchema.optional() })),
+  datasetPreview: call<DatasetPreview, typeof previewInput>(previewInput),
   /** Imports (progress as `importProgress` events); resolves with the stored dataset. */
-  datasetImport: call<
-    DatasetMeta,
-    z.ZodType<{ importId: string; files: string[]; options?: z.infer<typeof importOptionsSchema> }>
-  >(z.object({ importId: id, files: paths, options: importOptionsSchema.optional() })),
+  datasetImport: call<DatasetMeta, typeof importInput>(importInput),
   datasetCancelImport: call<boolean, z.ZodObject<{ importId: typeof id }>>(
     z.object({ importId: id }),
   ),
@@ -167,29 +100,13 @@ export const CALLS = {
 
   // -- runs and training
   runsList: call<RunInfo[]>(),
-  runCreate: call<
-    RunInfo,
-    z.ZodType<{
-      datasetId: string;
-      name?: string;
-      preset: 'tiny' | 'small' | 'base';
-      model?: z.infer<typeof modelShape>;
-      train?: z.infer<typeof trainShape>;
-    }>
-  >(
-    z.object({
-      datasetId: id,
-      name: z.string().min(1).max(200).optional(),
-      preset: z.enum(['tiny', 'small', 'base']),
-      model: modelShape.optional(),
-      train: trainShape.optional(),
-    }),
-  ),
-  /** Starts a created run, or resumes a stopped/failed one from its last checkpoint. */
-  runStart: call<
-    RunInfo,
-    z.ZodType<{ runId: string; overrides?: z.infer<typeof resumeOverrides> }>
-  >(z.object({ runId: id, overrides: resumeOverrides.optional() })),
+  runCreate: call<RunInfo, typeof runCreateInput>(runCreateInput),
+  /**
+   * Starts a created run, or resumes a stopped/failed one from its newest good checkpoint;
+   * damaged checkpoints are set aside and named in the 'resumed' history entry. When none
+   * can be resumed it refuses, unless `fromScratch` (then it trains again from step 0).
+   */
+  runStart: call<RunInfo, typeof runStartInput>(runStartInput),
   runPause: call<RunInfo, z.ZodObject<{ runId: typeof id }>>(z.object({ runId: id })),
   runResume: call<RunInfo, z.ZodObject<{ runId: typeof id }>>(z.object({ runId: id })),
   /** Stops after the current step and writes a checkpoint. */
@@ -220,36 +137,14 @@ export const CALLS = {
   ),
 
   // -- playground
-  translate: call<
-    Translation,
-    z.ZodType<{
-      runId: string;
-      checkpoint?: string;
-      text: string;
-      mode: 'greedy' | 'beam';
-      beamSize?: number;
-      alpha?: number;
-      nbest?: number;
-      attention?: boolean;
-      cache?: boolean;
-    }>
-  >(
-    z.object({
-      runId: id,
-      checkpoint: z.string().min(1).optional(),
-      text: z.string().min(1).max(5000),
-      mode: z.enum(['greedy', 'beam']),
-      beamSize: z.number().int().min(1).max(64).optional(),
-      alpha: z.number().min(0).max(5).optional(),
-      nbest: z.number().int().min(1).max(64).optional(),
-      attention: z.boolean().optional(),
-      cache: z.boolean().optional(),
-    }),
-  ),
+  translate: call<Translation, typeof translateRequestSchema>(translateRequestSchema),
 } as const;
 
 export type CallName = keyof typeof CALLS;
-export type CallInput<K extends CallName> = z.infer<(typeof CALLS)[K]['input']>;
+/** What a caller sends: fields with a default may be left out. */
+export type CallInput<K extends CallName> = z.input<(typeof CALLS)[K]['input']>;
+/** What a handler receives: the input as its schema parsed it, every default filled in. */
+export type CallArgs<K extends CallName> = z.output<(typeof CALLS)[K]['input']>;
 export type CallOutput<K extends CallName> = ReturnType<NonNullable<(typeof CALLS)[K]['output']>>;
 
 /** Events main pushes to the renderer (throttled summaries; full detail stays on disk). */
@@ -304,10 +199,41 @@ export type StudioApi = { [K in CallName]: CallFn<K> } & {
   readonly transport: 'electron' | 'web';
 };
 
-/** The main-process side: one handler per call, given the validated input. */
+/** The main-process side: one handler per call, given the validated input (defaults filled in). */
 export type ApiHandlers = {
+  [K in CallName]: (input: CallArgs<K>) => Promise<CallOutput<K>>;
+};
+
+/** The same calls as a caller makes them (the CLI, tests): inputs are validated on the way in. */
+export type ApiCalls = {
   [K in CallName]: (input: CallInput<K>) => Promise<CallOutput<K>>;
 };
+
+/**
+ * The input of a call parsed with its schema: defaults filled in, ranges and rules checked.
+ * @throws AppError(InvalidArgument) naming the call, where the input is wrong and what is wrong
+ */
+export function parseCallInput<K extends CallName>(name: K, input: unknown): CallArgs<K> {
+  const parsed = CALLS[name].input.safeParse(input);
+  if (parsed.success) return parsed.data as CallArgs<K>;
+  const issue = parsed.error.issues[0];
+  const where = issue && issue.path.length > 0 ? ` at ${issue.path.join('.')}` : '';
+  const what = (issue?.message ?? 'unknown problem').replace(/\.$/, '');
+  throw new AppError(
+    ErrorCode.InvalidArgument,
+    `The ${name} call got invalid input${where}: ${what}.`,
+  );
+}
+
+/** Handlers that validate their input first, as dispatch does for calls from a window or a browser. */
+export function validatedCalls(handlers: ApiHandlers): ApiCalls {
+  const calls = {} as Record<CallName, (input: unknown) => Promise<unknown>>;
+  for (const name of CALL_NAMES) {
+    const handler = handlers[name] as (input: unknown) => Promise<unknown>;
+    calls[name] = async (input) => handler(parseCallInput(name, input));
+  }
+  return calls as ApiCalls;
+}
 
 /** IPC channel names, shared by preload and main/ipc.ts. */
 export const IPC_CALL_CHANNEL = 'studio:call';

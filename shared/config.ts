@@ -1,95 +1,37 @@
 /**
- * Config validation and estimates, shared so the renderer can show the same
- * full-sentence messages as you type that the engine raises before training.
+ * Config validation and estimates, shared so the renderer can show the same full-sentence
+ * messages as you type that the host and the engine raise before training. The checks are
+ * derived from the schemas (shared/schema/); this file adds the size estimates and the
+ * memory limit of each backend.
  */
-import type { ModelConfig, TrainConfig } from './types';
+import type { z } from 'zod';
+import { AppError, ErrorCode } from './errors';
+import type { ConfigIssue } from './schema/field';
+import type { ModelConfig } from './schema/model';
+import type { TrainConfig } from './schema/train';
+import type { BackendName } from './types';
 
-/** A problem with one field, as a sentence a person can act on. */
-export interface ConfigIssue {
-  field: string;
-  message: string;
-}
+export type { ConfigIssue } from './schema/field';
+export { modelConfigIssues } from './schema/model';
+export { trainConfigIssues } from './schema/train';
 
-function positiveInt(issues: ConfigIssue[], field: string, value: number, name = field): void {
-  if (!Number.isInteger(value) || value < 1) {
-    issues.push({ field, message: `${name} must be a whole number of at least 1; got ${value}.` });
-  }
-}
-
-function inRange(
-  issues: ConfigIssue[],
-  field: string,
-  value: number,
-  lo: number,
-  hi: number,
-  name = field,
-): void {
-  if (!Number.isFinite(value) || value < lo || value > hi) {
-    issues.push({ field, message: `${name} must be between ${lo} and ${hi}; got ${value}.` });
-  }
-}
-
-/** Every inconsistency in a model config; empty when it is valid. */
-export function modelConfigIssues(c: ModelConfig): ConfigIssue[] {
-  const issues: ConfigIssue[] = [];
-  positiveInt(issues, 'srcVocabSize', c.srcVocabSize, 'source vocabulary size');
-  positiveInt(issues, 'tgtVocabSize', c.tgtVocabSize, 'target vocabulary size');
-  positiveInt(issues, 'dModel', c.dModel, 'd_model');
-  positiveInt(issues, 'heads', c.heads, 'heads');
-  positiveInt(issues, 'dFF', c.dFF, 'd_ff');
-  positiveInt(issues, 'encoderLayers', c.encoderLayers, 'encoder layers');
-  positiveInt(issues, 'decoderLayers', c.decoderLayers, 'decoder layers');
-  positiveInt(issues, 'maxPositions', c.maxPositions, 'max positions');
-  inRange(issues, 'dropout', c.dropout, 0, 0.9, 'dropout');
-  if (
-    Number.isInteger(c.dModel) &&
-    Number.isInteger(c.heads) &&
-    c.heads > 0 &&
-    c.dModel % c.heads !== 0
-  ) {
-    issues.push({
-      field: 'dModel',
-      message: `d_model ${c.dModel} is not divisible by heads ${c.heads}; d_k = d_model / h must be a whole number.`,
-    });
-  }
-  if (c.positionalEncoding === 'sinusoidal' && c.dModel % 2 !== 0) {
-    issues.push({
-      field: 'dModel',
-      message: `d_model ${c.dModel} must be even for the sinusoidal positional encoding (sine and cosine pairs).`,
-    });
-  }
-  if (c.tieEmbeddings && c.srcVocabSize !== c.tgtVocabSize) {
-    issues.push({
-      field: 'tieEmbeddings',
-      message: `Tied embeddings need one shared vocabulary, but the source has ${c.srcVocabSize} tokens and the target ${c.tgtVocabSize}; untie them or train a shared tokenizer.`,
-    });
-  }
-  return issues;
-}
-
-/** Every inconsistency in a training config; empty when it is valid. */
-export function trainConfigIssues(c: TrainConfig): ConfigIssue[] {
-  const issues: ConfigIssue[] = [];
-  positiveInt(issues, 'batchTokens', c.batchTokens, 'batch tokens');
-  positiveInt(issues, 'maxSteps', c.maxSteps, 'max steps');
-  positiveInt(issues, 'warmupSteps', c.warmupSteps, 'warm-up steps');
-  positiveInt(issues, 'maxLength', c.maxLength, 'max length');
-  positiveInt(issues, 'validEvery', c.validEvery, 'validation interval');
-  positiveInt(issues, 'checkpointEvery', c.checkpointEvery, 'checkpoint interval');
-  positiveInt(issues, 'keepLast', c.keepLast, 'checkpoints kept');
-  inRange(issues, 'lrFactor', c.lrFactor, 1e-6, 100, 'learning-rate factor');
-  inRange(issues, 'adamBeta1', c.adamBeta1, 0, 0.999999, 'Adam beta1');
-  inRange(issues, 'adamBeta2', c.adamBeta2, 0, 0.999999, 'Adam beta2');
-  inRange(issues, 'adamEpsilon', c.adamEpsilon, 0, 1, 'Adam epsilon');
-  inRange(issues, 'labelSmoothing', c.labelSmoothing, 0, 0.99, 'label smoothing');
-  inRange(issues, 'clipNorm', c.clipNorm, 0, 1e6, 'gradient clip norm');
-  inRange(issues, 'bleuEvery', c.bleuEvery, 0, 1e9, 'BLEU interval');
-  inRange(issues, 'bleuSamples', c.bleuSamples, 0, 1e7, 'BLEU samples');
-  inRange(issues, 'patience', c.patience, 0, 1e6, 'patience');
-  if (!Number.isInteger(c.seed)) {
-    issues.push({ field: 'seed', message: `seed must be a whole number; got ${c.seed}.` });
-  }
-  return issues;
+/**
+ * Parses settings with their schema: defaults filled in, ranges and rules checked.
+ * @throws AppError(code) with the first problem's sentence
+ */
+export function parseSettings<S extends z.ZodType>(
+  schema: S,
+  input: unknown,
+  code: ErrorCode = ErrorCode.InvalidArgument,
+): z.output<S> {
+  const parsed = schema.safeParse(input);
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0];
+  throw new AppError(
+    code,
+    issue?.message ?? 'The settings are not valid.',
+    issue && issue.path.length > 0 ? { field: issue.path.join('.') } : undefined,
+  );
 }
 
 /**
@@ -114,7 +56,77 @@ export function countParameters(c: ModelConfig): number {
   return encoder + decoder + embeddings + positional;
 }
 
-/** Bytes of fp32 training state: weights, gradients and Adam's two moments. */
-export function estimateTrainingBytes(c: ModelConfig): number {
-  return countParameters(c) * 4 * 4;
+/** Bytes of fp32 training memory, by what holds them. */
+export interface TrainingMemory {
+  /** The weights and their gradients. */
+  parameters: number;
+  /** Adam's first and second moments. */
+  optimizer: number;
+  /** What the forward pass keeps for the backward pass, for one batch. */
+  activations: number;
+  total: number;
+}
+
+const FLOAT_BYTES = 4;
+
+/**
+ * Estimated fp32 memory of one training step: 2 copies of the parameters (weights,
+ * gradients), 2 for Adam's moments, and the activations the backward pass needs for a batch
+ * of `batchTokens` target tokens (and about as many source tokens). Per token, with L the
+ * longest sequence a batch holds (max length + 1, within max positions), an encoder layer
+ * keeps about 12·d_model + 2·d_ff + 2·h·L floats (attention inputs, Q K V, context, output,
+ * scores and their softmax; the FFN's hidden layer before and after ReLU; residuals and
+ * LayerNorms), a decoder layer 20·d_model + 2·d_ff + 4·h·L (a second, cross attention), and
+ * the output 3·V (logits, log-softmax, their gradient) plus 2·d_model of embeddings.
+ */
+export function estimateTrainingMemory(model: ModelConfig, train: TrainConfig): TrainingMemory {
+  const params = countParameters(model);
+  const d = model.dModel;
+  const longest = Math.min(train.maxLength + 1, model.maxPositions);
+  const scores = model.heads * longest;
+  const perToken =
+    model.encoderLayers * (12 * d + 2 * model.dFF + 2 * scores) +
+    model.decoderLayers * (20 * d + 2 * model.dFF + 4 * scores) +
+    3 * model.tgtVocabSize +
+    2 * d;
+  const parameters = 2 * params * FLOAT_BYTES;
+  const optimizer = 2 * params * FLOAT_BYTES;
+  const activations = train.batchTokens * perToken * FLOAT_BYTES;
+  return { parameters, optimizer, activations, total: parameters + optimizer + activations };
+}
+
+const GIB = 2 ** 30;
+
+/**
+ * What a backend can hold, for those with a hard limit: WebAssembly's 32-bit heap is 4 GiB.
+ * The native backends use the machine's (or the GPU's) memory and report it when it runs out.
+ */
+export const BACKEND_MEMORY_LIMITS: Readonly<Partial<Record<BackendName, number>>> = {
+  wasm: 4 * GIB,
+};
+
+function formatMemory(bytes: number): string {
+  return bytes >= GIB ? `${(bytes / GIB).toFixed(1)} GiB` : `${Math.ceil(bytes / 2 ** 20)} MiB`;
+}
+
+/**
+ * The model and batch would not fit in what the backend can hold: the sentence gives the
+ * estimate and the limit. Undefined when they fit or the backend has no known limit.
+ */
+export function memoryIssue(
+  model: ModelConfig,
+  train: TrainConfig,
+  backend: BackendName,
+): ConfigIssue | undefined {
+  const limit = BACKEND_MEMORY_LIMITS[backend];
+  if (limit === undefined) return undefined;
+  const m = estimateTrainingMemory(model, train);
+  if (m.total <= limit) return undefined;
+  return {
+    field: 'batchTokens',
+    message:
+      `Training this model needs about ${formatMemory(m.total)} (${formatMemory(m.parameters)} of weights and gradients, ` +
+      `${formatMemory(m.optimizer)} of Adam state, ${formatMemory(m.activations)} of activations for ${train.batchTokens} batch tokens), ` +
+      `more than the ${formatMemory(limit)} the ${backend} backend can hold; lower the batch tokens, d_model, d_ff, the layers or the vocabulary, or train on a native backend.`,
+  };
 }

@@ -11,6 +11,10 @@ export const ErrorCode = {
   InvalidConfig: 'INVALID_CONFIG',
   /** A file could not be read at all (missing, permissions). */
   FileUnreadable: 'FILE_UNREADABLE',
+  /** A file or folder could not be written (disk full, read-only file system). */
+  FileUnwritable: 'FILE_UNWRITABLE',
+  /** Web mode: a path outside the studio home, which a browser client may not name. */
+  PathNotAllowed: 'PATH_NOT_ALLOWED',
   /** A corpus file is malformed: the message names the file, line and problem. */
   CorpusInvalid: 'CORPUS_INVALID',
   /** Two aligned files have different line counts. */

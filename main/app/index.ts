@@ -1,12 +1,13 @@
 /**
  * The Electron app's lifecycle only: start the studio services, bind IPC, open the window.
  */
-import { app, BrowserWindow } from 'electron';
+import { app, BrowserWindow, session } from 'electron';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseBackend } from '../host/cli/args';
 import { bindIpc } from './ipc';
 import { installMenu } from './menu';
+import { denyUnusedPermissions } from './permissions';
 import { createStudio, type Studio } from '../host/studio';
 import { createMainWindow, rendererTarget } from './window';
 
@@ -27,6 +28,7 @@ app.on('second-instance', () => {
 });
 
 app.whenReady().then(() => {
+  denyUnusedPermissions(session.defaultSession);
   studio = createStudio({
     home: homeFlag ?? app.getPath('userData'),
     backend: parseBackend(backendFlag),

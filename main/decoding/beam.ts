@@ -24,7 +24,8 @@
  * some implementations do, is wrong for alpha > 0: a longer hypothesis is divided by more.
  */
 import * as tf from '@tensorflow/tfjs';
-import { AppError, ErrorCode } from '../../shared/errors';
+import { parseSettings } from '../../shared/config';
+import { decodeSettingsSchema, type DecodeSettingsInput } from '../../shared/schema/decode';
 import type { AttentionMaps } from '../../shared/types';
 import { BOS_ID, EOS_ID } from '../text/tokenizer';
 import type { RowAttention, StepAttention } from './attentionTrace';
@@ -34,7 +35,6 @@ import {
   readStepAttention,
   rowAttention,
 } from './attentionTrace';
-import { DEFAULT_LENGTH_MARGIN } from './greedy';
 import type { DecodingModel } from './stepper';
 import { maxTargetLength, prepareSource, stepperOf } from './stepper';
 
@@ -43,18 +43,17 @@ export function lengthPenalty(length: number, alpha: number): number {
   return Math.pow((5 + length) / 6, alpha);
 }
 
-export interface BeamOptions {
-  /** Beam width B. Default 4 (paper 6.1). */
-  beamSize?: number;
-  /** Length penalty exponent. Default 0.6 (paper 6.1); 0 ranks by log-probability. */
-  alpha?: number;
-  /** Hypotheses returned per sentence (at most beamSize). Default 1. */
-  nbest?: number;
-  /** Maximum target length = source length (with `</s>`) + margin. Default 50. */
-  margin?: number;
-  /** Decode on the key/value cache (default true). */
-  cache?: boolean;
-  /** Also return the attention weights of each sentence's best hypothesis. Default false. */
+/**
+ * Beam width B (paper 6.1: 4), the length penalty exponent alpha (paper 6.1: 0.6; 0 ranks by
+ * log-probability), n-best (at most B), the maximum target length = source length (with
+ * `</s>`) + margin, and the key/value cache; each left out takes its default
+ * (shared/schema/decode.ts), and out-of-range values are refused with a sentence.
+ */
+export interface BeamOptions extends Pick<
+  DecodeSettingsInput,
+  'beamSize' | 'alpha' | 'nbest' | 'margin' | 'cache'
+> {
+  /** Also return the attention weights of each sentence's best hypothesis. */
   returnAttention?: boolean;
 }
 
@@ -109,15 +108,6 @@ interface Sentence {
   finished: Finished[];
 }
 
-function positiveInt(name: string, value: number): void {
-  if (!Number.isInteger(value) || value < 1) {
-    throw new AppError(
-      ErrorCode.InvalidArgument,
-      `${name} must be a whole number of at least 1; got ${value}.`,
-    );
-  }
-}
-
 function unwind(f: Finished): BeamHypothesis & { attention: RowAttention[] } {
   const ids: number[] = [];
   const tokenLogProbs: number[] = [];
@@ -151,24 +141,18 @@ export function beamSearch(
   srcIds: readonly (readonly number[])[],
   options: BeamOptions = {},
 ): BeamResult[] {
-  const beam = options.beamSize ?? 4;
-  const alpha = options.alpha ?? 0.6;
-  const nbest = options.nbest ?? 1;
-  positiveInt('The beam size', beam);
-  positiveInt('nbest', nbest);
-  if (nbest > beam) {
-    throw new AppError(
-      ErrorCode.InvalidArgument,
-      `nbest (${nbest}) cannot exceed the beam size (${beam}); raise the beam size or ask for fewer hypotheses.`,
-    );
-  }
-  if (!(alpha >= 0) || !Number.isFinite(alpha)) {
-    throw new AppError(ErrorCode.InvalidArgument, `alpha must be 0 or more; got ${alpha}.`);
-  }
-  const withAttention = options.returnAttention ?? false;
-  const stepper = stepperOf(model, options.cache ?? true);
+  const settings = parseSettings(decodeSettingsSchema, {
+    beamSize: options.beamSize,
+    alpha: options.alpha,
+    nbest: options.nbest,
+    margin: options.margin,
+    cache: options.cache,
+    mode: 'beam',
+  });
+  const { beamSize: beam, alpha, nbest, margin } = settings;
+  const withAttention = options.returnAttention === true;
+  const stepper = stepperOf(model, settings.cache);
   const sources = srcIds.map(prepareSource);
-  const margin = options.margin ?? DEFAULT_LENGTH_MARGIN;
   const results: (BeamResult | undefined)[] = sources.map(() => undefined);
 
   let active: Sentence[] = sources.map((s, index) => ({

@@ -4,6 +4,8 @@
  * Batched: sentences that finish leave the batch (their cache rows are dropped).
  */
 import * as tf from '@tensorflow/tfjs';
+import { parseSettings } from '../../shared/config';
+import { decodeSettingsSchema, type DecodeSettingsInput } from '../../shared/schema/decode';
 import type { AttentionMaps } from '../../shared/types';
 import { BOS_ID, EOS_ID } from '../text/tokenizer';
 import type { RowAttention } from './attentionTrace';
@@ -16,19 +18,15 @@ import {
 import type { DecodingModel } from './stepper';
 import { maxTargetLength, prepareSource, stepperOf } from './stepper';
 
-/** Target tokens allowed beyond the source length (with `</s>`) unless told otherwise. */
-export const DEFAULT_LENGTH_MARGIN = 50;
-
-export interface GreedyOptions {
-  /**
-   * Maximum target length (tokens, counting `</s>`) = source length (with `</s>`) + margin,
-   * within the model's positions. Default 50: generous for translation, where targets are
-   * rarely much longer than sources, and short enough to cut off a degenerate repetition.
-   */
-  margin?: number;
-  /** Decode on the key/value cache (default true); false re-runs the decoder every step. */
-  cache?: boolean;
-  /** Also return every layer's and head's attention weights. Default false. */
+/**
+ * `margin`: maximum target length (tokens, counting `</s>`) = source length (with `</s>`) +
+ * margin, within the model's positions; its default (shared/schema/decode.ts) is generous for
+ * translation, where targets are rarely much longer than sources, and short enough to cut
+ * off a degenerate repetition. `cache`: decode on the key/value cache; false re-runs the
+ * decoder every step. Fields left out take their defaults.
+ */
+export interface GreedyOptions extends Pick<DecodeSettingsInput, 'margin' | 'cache'> {
+  /** Also return every layer's and head's attention weights. */
   returnAttention?: boolean;
 }
 
@@ -63,10 +61,14 @@ export function greedyDecode(
   srcIds: readonly (readonly number[])[],
   options: GreedyOptions = {},
 ): DecodedSentence[] {
-  const stepper = stepperOf(model, options.cache ?? true);
-  const withAttention = options.returnAttention ?? false;
+  const { cache, margin } = parseSettings(decodeSettingsSchema, {
+    margin: options.margin,
+    cache: options.cache,
+    mode: 'greedy',
+  });
+  const stepper = stepperOf(model, cache);
+  const withAttention = options.returnAttention === true;
   const sources = srcIds.map(prepareSource);
-  const margin = options.margin ?? DEFAULT_LENGTH_MARGIN;
   const maxLen = sources.map((s) => maxTargetLength(s, margin, stepper));
   const progress: Progress[] = sources.map(() => ({ ids: [], tokenLogProbs: [], attention: [] }));
   const results: (DecodedSentence | undefined)[] = sources.map(() => undefined);

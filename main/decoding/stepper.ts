@@ -10,7 +10,8 @@
 import * as tf from '@tensorflow/tfjs';
 import { AppError, ErrorCode } from '../../shared/errors';
 import { paddingMask } from '../model/masks';
-import type { DecoderAttention, DecoderCache, StepResult, Transformer } from '../model/transformer';
+import type { DecoderCache } from '../model/decoderCache';
+import type { DecoderAttention, StepResult, Transformer } from '../model/transformer';
 import { BOS_ID, EOS_ID, PAD_ID } from '../text/tokenizer';
 
 /** The decoding of one batch of sources, one row per live hypothesis. Owns its tensors. */

@@ -4,8 +4,14 @@
  * evaluation and the CLI (many sentences, batched by length, returned in input order).
  * Pure: no files, no backend choice; the caller owns the model.
  */
+import { parseSettings } from '../../shared/config';
 import { AppError, ErrorCode } from '../../shared/errors';
-import type { AttentionMaps, DecodeMode, Hypothesis, Translation } from '../../shared/types';
+import {
+  decodeSettingsSchema,
+  type DecodeSettings,
+  type DecodeSettingsInput,
+} from '../../shared/schema/decode';
+import type { AttentionMaps, Hypothesis, Translation } from '../../shared/types';
 import type { BpeTokenizer } from '../text/tokenizer';
 import { EOS_ID } from '../text/tokenizer';
 import { beamSearch, lengthPenalty } from './beam';
@@ -20,22 +26,13 @@ export interface Tokenizers {
   tgt: BpeTokenizer;
 }
 
-export interface TranslateOptions {
-  /** 'greedy' or 'beam'. Default 'beam'. */
-  mode?: DecodeMode;
-  /** Beam width B (beam mode). Default 4. */
-  beamSize?: number;
-  /** Length penalty alpha; in greedy mode it only scales the reported score. Default 0.6. */
-  alpha?: number;
-  /** Hypotheses per sentence (beam mode, at most beamSize). Default 1. */
-  nbest?: number;
-  /** Return attention maps of the best hypothesis (translate only). Default false. */
-  attention?: boolean;
-  /** Use the key/value cache (default true). */
-  cache?: boolean;
-  /** Maximum target length = source length + margin. Default 50. */
-  margin?: number;
-}
+/**
+ * How to decode (shared/schema/decode.ts): greedy or beam, beam width, alpha (in greedy mode
+ * it only scales the reported score), n-best (beam mode, at most the width), attention maps
+ * of the best hypothesis (translate only), the key/value cache and the length margin. Fields
+ * left out take their defaults; settings out of range are refused with a sentence.
+ */
+export type TranslateOptions = DecodeSettingsInput;
 
 /** A Translation without what only the caller knows (checkpoint id, wall time). */
 export type TranslationResult = Omit<Translation, 'checkpoint' | 'ms'>;
@@ -48,39 +45,35 @@ interface Decoded {
 function decodeBatch(
   model: DecodingModel,
   sources: number[][],
-  options: TranslateOptions,
+  settings: DecodeSettings,
   withAttention: boolean,
 ): Decoded[] {
-  const alpha = options.alpha ?? 0.6;
-  const cache = options.cache ?? true;
-  const margin = options.margin;
-  if ((options.mode ?? 'beam') === 'greedy') {
-    return greedyDecode(model, sources, {
-      cache,
-      returnAttention: withAttention,
-      ...(margin !== undefined ? { margin } : {}),
-    }).map((d) => {
-      const out: Decoded = {
-        hypotheses: [
-          {
-            ids: d.ids,
-            tokenLogProbs: d.tokenLogProbs,
-            logProb: d.logProb,
-            score: d.logProb / lengthPenalty(d.ids.length, alpha),
-          },
-        ],
-      };
-      if (d.attention !== undefined) out.attention = d.attention;
-      return out;
-    });
+  const { alpha, cache, margin } = settings;
+  if (settings.mode === 'greedy') {
+    return greedyDecode(model, sources, { cache, margin, returnAttention: withAttention }).map(
+      (d) => {
+        const out: Decoded = {
+          hypotheses: [
+            {
+              ids: d.ids,
+              tokenLogProbs: d.tokenLogProbs,
+              logProb: d.logProb,
+              score: d.logProb / lengthPenalty(d.ids.length, alpha),
+            },
+          ],
+        };
+        if (d.attention !== undefined) out.attention = d.attention;
+        return out;
+      },
+    );
   }
   return beamSearch(model, sources, {
-    beamSize: options.beamSize ?? 4,
+    beamSize: settings.beamSize,
     alpha,
-    nbest: options.nbest ?? 1,
+    nbest: settings.nbest,
     cache,
+    margin,
     returnAttention: withAttention,
-    ...(margin !== undefined ? { margin } : {}),
   });
 }
 
@@ -106,6 +99,7 @@ export function translate(
   text: string,
   options: TranslateOptions = {},
 ): TranslationResult {
+  const settings = parseSettings(decodeSettingsSchema, options);
   const source = prepareSource(tokenizers.src.encode(text));
   const limit = stepperOf(model).maxPositions;
   if (source.length > limit) {
@@ -114,7 +108,7 @@ export function translate(
       `The sentence has ${source.length} tokens with </s>; this model reads at most ${limit}. Shorten it or split it.`,
     );
   }
-  const [decoded] = decodeBatch(model, [source], options, options.attention ?? false);
+  const [decoded] = decodeBatch(model, [source], settings, settings.attention);
   const result: TranslationResult = {
     srcTokens: source.map((id) => tokenizers.src.idToToken(id)),
     hypotheses: (decoded?.hypotheses ?? []).map((h) => toHypothesis(h, tokenizers.tgt)),
@@ -123,10 +117,13 @@ export function translate(
   return result;
 }
 
+/** Decoder rows a batch of translateMany holds unless told otherwise: wide enough to keep a backend busy, small enough for its memory. */
+export const MAX_DECODER_ROWS = 64;
+
 export interface TranslateManyOptions extends TranslateOptions {
   /**
    * Decoder rows per batch: sentences per batch = floor(maxRows / B) in beam mode, maxRows
-   * in greedy mode (at least one). Default 64.
+   * in greedy mode (at least one). Default MAX_DECODER_ROWS.
    */
   maxRows?: number;
   /** Called after each batch with the sentences done so far. */
@@ -153,6 +150,7 @@ export async function translateMany(
   texts: readonly string[],
   options: TranslateManyOptions = {},
 ): Promise<TranslateManyResult> {
+  const settings = parseSettings(decodeSettingsSchema, options);
   const limit = stepperOf(model).maxPositions;
   let truncated = 0;
   const sources = texts.map((t) => {
@@ -168,8 +166,8 @@ export async function translateMany(
       const lb = (sources[b] as number[]).length;
       return la - lb || a - b;
     });
-  const rowsPerSentence = (options.mode ?? 'beam') === 'greedy' ? 1 : (options.beamSize ?? 4);
-  const perBatch = Math.max(1, Math.floor((options.maxRows ?? 64) / rowsPerSentence));
+  const rowsPerSentence = settings.mode === 'greedy' ? 1 : settings.beamSize;
+  const perBatch = Math.max(1, Math.floor((options.maxRows ?? MAX_DECODER_ROWS) / rowsPerSentence));
   const translations: (TranslationResult | undefined)[] = texts.map(() => undefined);
   for (let start = 0; start < order.length; start += perBatch) {
     if (options.signal?.aborted === true) {
@@ -179,7 +177,7 @@ export async function translateMany(
     const decoded = decodeBatch(
       model,
       batch.map((i) => sources[i] as number[]),
-      options,
+      settings,
       false,
     );
     batch.forEach((i, k) => {

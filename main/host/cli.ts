@@ -10,6 +10,7 @@ import { runImportCommand } from './cli/import';
 import { runServeCommand } from './cli/serve';
 import { runTrainCommand } from './cli/train';
 import { runTranslateCommand } from './cli/translate';
+import { toAppError } from './systemErrors';
 
 type Command = (argv: string[]) => Promise<number>;
 
@@ -53,9 +54,12 @@ export async function main(argv: string[]): Promise<number> {
   try {
     return await command.run(rest);
   } catch (err) {
-    if (err instanceof AppError) {
-      console.error(err.message);
-      return err.code === ErrorCode.Internal ? 1 : 2;
+    // A Node system error (EACCES, EISDIR, ENOSPC...) that escaped a command is still the
+    // user's to fix, not a bug: one sentence, like an AppError. Only bugs print a stack.
+    const known = err instanceof AppError ? err : toAppError(err);
+    if (err instanceof AppError || known.code !== ErrorCode.Internal) {
+      console.error(known.message);
+      return known.code === ErrorCode.Internal ? 1 : 2;
     }
     console.error(err instanceof Error ? (err.stack ?? err.message) : String(err));
     return 1;

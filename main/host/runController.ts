@@ -5,13 +5,15 @@
  * crash into a failed run that can be resumed. No tfjs here.
  */
 import { join } from 'node:path';
+import { memoryIssue } from '../../shared/config';
 import { AppError, ErrorCode } from '../../shared/errors';
 import type { RunInfo, TrainProgress } from '../../shared/types';
 import type { EngineHost } from './EngineHost';
 import type { EngineEvent } from '../protocol/engine';
 import type { EventHub } from './events';
 import { tokenizerPathFor } from './services/checkpoints';
-import type { ResumeOverrides, RunsService } from './services/runs';
+import type { ResumeOptions, ResumeOverrides } from './services/resumePlan';
+import type { RunsService } from './services/runs';
 
 /** Progress events reach the renderer at most this often. */
 export const PROGRESS_INTERVAL_MS = 250;
@@ -49,8 +51,14 @@ export class RunController {
   /**
    * Starts a created run, or continues a stopped / failed / completed one from its newest
    * complete checkpoint (explicit overrides such as a new maxSteps are logged in run.json).
+   * Damaged checkpoints are set aside and named in the 'resumed' history entry's note; when
+   * none can be resumed it refuses unless `opts.fromScratch` (RunsService.prepareResume).
    */
-  async start(runId: string, overrides: ResumeOverrides = {}): Promise<RunInfo> {
+  async start(
+    runId: string,
+    overrides: ResumeOverrides = {},
+    opts: ResumeOptions = {},
+  ): Promise<RunInfo> {
     if (this.active) {
       const other = await this.runs.get(this.active.runId).catch(() => undefined);
       throw new AppError(
@@ -64,8 +72,13 @@ export class RunController {
     }
     this.active = { runId, startedAt: Date.now() };
     try {
-      const plan = await this.runs.prepareResume(runId, overrides);
+      // Before anything is written and the worker builds the model: a run too big for this
+      // backend is refused (a resume changes neither the model nor the batch size).
       const info = await this.engine.start();
+      const memory = memoryIssue(run.model, run.train, info.backend);
+      if (memory)
+        throw new AppError(ErrorCode.InvalidConfig, memory.message, { field: memory.field });
+      const plan = await this.runs.prepareResume(runId, overrides, opts);
       await this.engine.call('trainStart', {
         runId,
         runDir: plan.runDir,

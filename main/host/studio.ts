@@ -3,17 +3,20 @@
  * controller for one studio home and returns the handlers of every call in shared/api.ts.
  * Electron IPC (main/app/ipc.ts), web mode (main/host/web) and the CLI all serve these same handlers.
  */
-import type { ApiHandlers } from '../../shared/api';
+import { join } from 'node:path';
+import { validatedCalls, type ApiCalls } from '../../shared/api';
 import type { BackendName } from '../../shared/types';
 import { EngineHost, type WorkerFactory } from './EngineHost';
 import { EventHub } from './events';
+import { confinedTo, unconfined, type FileAccess } from './fileAccess';
 import { checkpointHandlers } from './handlers/checkpoints';
 import { datasetHandlers } from './handlers/datasets';
 import { runHandlers } from './handlers/runs';
 import { RunController } from './runController';
-import { createDatasetService, type DatasetService } from '../importer/datasets';
+import { createDatasetService, type DatasetService } from './services/datasets';
 import { ensureHome } from './services/home';
 import { createRunsService, type RunsService } from './services/runs';
+import { createUploadStore, type UploadStore } from './services/uploads';
 
 export interface StudioOptions {
   home: string;
@@ -21,6 +24,11 @@ export interface StudioOptions {
   workerFactory?: WorkerFactory;
   /** Start the engine worker at once (default true): choosing a backend takes a moment. */
   startEngine?: boolean;
+  /**
+   * Web mode: clients may name only files inside the home (main/host/fileAccess.ts). The
+   * desktop app and the CLI leave it off: native dialogs and full paths.
+   */
+  confineFilesToHome?: boolean;
 }
 
 export interface Studio {
@@ -30,7 +38,12 @@ export interface Studio {
   datasets: DatasetService;
   runs: RunsService;
   controller: RunController;
-  handlers: ApiHandlers;
+  /** Web-mode uploads in progress; the web server abandons a closed socket's uploads. */
+  uploads: UploadStore;
+  /** What a client may name on disk: anywhere, or only inside the home (web mode). */
+  files: FileAccess;
+  /** Every call, its input validated and its defaults filled in as dispatch does. */
+  handlers: ApiCalls;
   /** Marks runs cut off by a crash of the studio itself as failed (resumable). Call once at launch. */
   recover(): Promise<string[]>;
   dispose(): Promise<void>;
@@ -47,14 +60,16 @@ export function createStudio(options: StudioOptions): Studio {
   const datasets = createDatasetService(home);
   const runs = createRunsService(home);
   const controller = new RunController(home, runs, engine, events);
+  const files = options.confineFilesToHome ? confinedTo(home) : unconfined(home);
+  const uploads = createUploadStore(join(home, 'uploads'));
 
-  const handlers: ApiHandlers = {
+  const handlers = validatedCalls({
     engineInfo: () => engine.call('engineInfo', undefined),
     engineStatus: async () => engine.status,
-    ...datasetHandlers(home, datasets, runs, events),
+    ...datasetHandlers(home, datasets, runs, events, files, uploads),
     ...runHandlers(home, runs, datasets, engine, controller),
-    ...checkpointHandlers(home, runs, events),
-  };
+    ...checkpointHandlers(home, runs, events, files),
+  });
 
   if (options.startEngine !== false) engine.start().catch(() => undefined);
 
@@ -65,11 +80,14 @@ export function createStudio(options: StudioOptions): Studio {
     datasets,
     runs,
     controller,
+    uploads,
+    files,
     handlers,
     recover: () => runs.recoverInterrupted(),
     async dispose() {
       const active = controller.activeRunId;
       if (active) await controller.stop(active).catch(() => undefined);
+      await uploads.dispose().catch(() => undefined);
       await engine.dispose();
     },
   };

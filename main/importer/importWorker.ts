@@ -6,7 +6,8 @@
 import { parentPort } from 'node:worker_threads';
 import { fail, ok } from '../../shared/errors';
 import type { ImportWorkerIn, ImportWorkerOut } from '../protocol/importer';
-import { createDatasetService } from './datasets';
+import { datasetsDir } from './datasetFolder';
+import { importDataset } from './importDataset';
 
 const port = parentPort;
 if (!port) throw new Error('main/importer/importWorker.ts must run in a worker thread.');
@@ -19,11 +20,10 @@ port.on('message', (msg: ImportWorkerIn) => {
     controller.abort();
     return;
   }
-  createDatasetService(msg.home)
-    .import(msg.files, msg.options, {
-      signal: controller.signal,
-      onProgress: (progress) => post({ type: 'progress', progress }),
-    })
+  importDataset(datasetsDir(msg.home), msg.files, msg.options, {
+    signal: controller.signal,
+    onProgress: (progress) => post({ type: 'progress', progress }),
+  })
     .then(
       (meta) => post({ type: 'done', result: ok(meta) }),
       (err: unknown) => post({ type: 'done', result: fail(err) }),

@@ -1,8 +1,9 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { MultiHeadAttention, scaledDotProductAttention } from './attention';
+import { attendTransposed, MultiHeadAttention, scaledDotProductAttention } from './attention';
 import { ForwardContext } from './context';
 import { causalMask, MASKED_SCORE, paddingMask } from './masks';
+import { swapLastAxes } from './linear';
 import { ParameterStore } from './params';
 import { sinusoidalEncoding } from './positional';
 import { useTestBackend } from '../testing/tfBackend';
@@ -85,6 +86,45 @@ describe('scaledDotProductAttention', () => {
       b.weights,
       realOut,
     ]);
+  });
+});
+
+describe('attendTransposed (the fast path)', () => {
+  it('is equation 1 with the keys laid out transposed: same output and weights on [batch, heads, T, d_k]', () => {
+    tf.tidy(() => {
+      const q = tf.randomNormal([2, 3, 4, 8], 0, 1, 'float32', 31); // [batch, heads, Tq, d_k]
+      const k = tf.randomNormal([2, 3, 5, 8], 0, 1, 'float32', 32); // [batch, heads, Tk, d_k]
+      const v = tf.randomNormal([2, 3, 5, 6], 0, 1, 'float32', 33); // [batch, heads, Tk, d_v]
+      const ids = tf.tensor2d(
+        [
+          [5, 6, 7, 0, 0],
+          [5, 6, 7, 8, 9],
+        ],
+        [2, 5],
+        'int32',
+      );
+      const mask = paddingMask(ids); // [batch, 1, 1, Tk]
+      const plain = scaledDotProductAttention(q, k, v, mask);
+      const fast = attendTransposed(q, swapLastAxes(k), v, mask);
+      expect(fast.output.shape).toEqual([2, 3, 4, 6]);
+      expect(fast.weights.shape).toEqual([2, 3, 4, 5]);
+      expect(maxAbsDiff(fast.weights.dataSync(), plain.weights.dataSync())).toBeLessThan(1e-6);
+      expect(maxAbsDiff(fast.output.dataSync(), plain.output.dataSync())).toBeLessThan(1e-5);
+      // The padded keys of row 0 get exactly zero weight on both paths.
+      const w = fast.weights.arraySync() as number[][][][];
+      for (const head of w[0] ?? [])
+        for (const row of head) expect([row[3], row[4]]).toEqual([0, 0]);
+    });
+  });
+
+  it('leaves no intermediate tensor behind, nor does equation 1', () => {
+    const q = tf.randomNormal([1, 2, 3, 4], 0, 1, 'float32', 41);
+    const kT = tf.randomNormal([1, 2, 4, 3], 0, 1, 'float32', 42);
+    const before = tf.memory().numTensors;
+    const fast = attendTransposed(q, kT, q);
+    const plain = scaledDotProductAttention(q, swapLastAxes(kT), q);
+    expect(tf.memory().numTensors).toBe(before + 4 + 1); // two outputs, two weights, the swapped keys
+    tf.dispose([q, kT, fast.output, fast.weights, plain.output, plain.weights]);
   });
 });
 

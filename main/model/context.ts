@@ -1,11 +1,40 @@
 /**
- * What a forward pass needs besides its inputs: whether it trains, and where its dropout
- * masks come from (paper 5.4, Residual Dropout). Masks are drawn from a seeded generator in
- * JS and uploaded: reproducible across a resume, and several times faster on wasm than
- * tf.dropout, whose uniform noise comes from a slow per-element generator.
+ * Dropout (paper 5.4, Residual Dropout) and what a forward pass needs besides its inputs:
+ * whether it trains, where its dropout masks come from, and the tf.tidy every pass runs in.
+ * Masks are drawn from a seeded generator in JS and uploaded: reproducible across a resume,
+ * and several times faster on wasm than tf.dropout, whose uniform noise comes from a slow
+ * per-element generator.
  */
 import * as tf from '@tensorflow/tfjs';
+import type { ModelConfig } from '../../shared/types';
 import { hashSeed } from './random';
+
+/**
+ * Where dropout is applied and at which rate: the one place to change any of them. The
+ * paper (5.4) names two sites, with P_drop = 0.1 for the base model; the third is the
+ * Annotated Transformer's. Today all three take the config's single `dropout`.
+ */
+export interface DropoutRates {
+  /** On the sum of the embeddings and the positional encodings (5.4). */
+  embeddings: number;
+  /** On each sublayer's output, before it is added to the sublayer's input (5.4). */
+  residual: number;
+  /** On the attention weights after the softmax (not in the paper). */
+  attention: number;
+}
+
+/** The dropout rate of every site, from the model config. */
+export function dropoutRates(config: ModelConfig): DropoutRates {
+  return { embeddings: config.dropout, residual: config.dropout, attention: config.dropout };
+}
+
+/**
+ * tf.tidy for functions that return tensors in a record or array (tf.tidy's own type takes
+ * only a TensorContainer): every tensor made inside and not returned is disposed.
+ */
+export function tidy<T>(fn: () => T): T {
+  return tf.tidy(fn as () => tf.TensorContainer) as T;
+}
 
 export interface ForwardOptions {
   /** Training mode: dropout on. Default false. */

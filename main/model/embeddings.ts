@@ -4,7 +4,7 @@
  * target and the pre-softmax projection.
  */
 import * as tf from '@tensorflow/tfjs';
-import type { ForwardContext } from './context';
+import { tidy, type ForwardContext } from './context';
 import type { PositionalEncoding } from './positional';
 
 export class Embeddings {
@@ -26,13 +26,15 @@ export class Embeddings {
    * @returns [batch * len, d_model] rows
    */
   apply(ids: tf.Tensor2D, ctx: ForwardContext, offset = 0): tf.Tensor2D {
-    const [batch, len] = ids.shape;
-    const tokens = tf.mul(tf.gather(this.table, tf.reshape(ids, [batch * len])), this.scale); // [batch*len, d]
-    const pe = this.positional.slice(offset, len); // [len, d]
-    const sum = tf.add(tf.reshape(tokens, [batch, len, this.dModel]), pe); // [batch, len, d]
-    return ctx.dropout(
-      tf.reshape(sum, [batch * len, this.dModel]) as tf.Tensor2D,
-      this.dropoutRate,
-    );
+    return tidy(() => {
+      const [batch, len] = ids.shape;
+      const tokens = tf.mul(tf.gather(this.table, tf.reshape(ids, [batch * len])), this.scale); // [batch*len, d]
+      const pe = this.positional.slice(offset, len); // [len, d]
+      const sum = tf.add(tf.reshape(tokens, [batch, len, this.dModel]), pe); // [batch, len, d]
+      return ctx.dropout(
+        tf.reshape(sum, [batch * len, this.dModel]) as tf.Tensor2D,
+        this.dropoutRate,
+      ); // [batch*len, d]
+    });
   }
 }

@@ -5,17 +5,26 @@
 import type * as tf from '@tensorflow/tfjs';
 import type { ModelConfig } from '../../shared/types';
 import { MultiHeadAttention } from './attention';
-import type { ForwardContext } from './context';
+import { dropoutRates, tidy, type ForwardContext } from './context';
 import { FeedForward } from './feedForward';
 import { LayerNorm } from './layerNorm';
 import type { ParameterStore } from './params';
 import { residual } from './sublayer';
+
+/** One encoder layer's output rows and its self-attention weights. */
+export type EncoderLayerOutput = {
+  /** [batch*S, d_model] */
+  output: tf.Tensor2D;
+  /** [batch, heads, S, S] */
+  weights: tf.Tensor4D;
+};
 
 export class EncoderLayer {
   readonly selfAttn: MultiHeadAttention;
   readonly ffn: FeedForward;
   private readonly norm1: LayerNorm;
   private readonly norm2: LayerNorm;
+  private readonly residualDropout: number;
 
   /** Parameters under `<name>.self_attn`, `<name>.ffn`, `<name>.norm_1`, `<name>.norm_2`. */
   constructor(
@@ -23,22 +32,26 @@ export class EncoderLayer {
     name: string,
     private readonly config: ModelConfig,
   ) {
+    const { dModel, heads } = config;
+    const rates = dropoutRates(config);
+    this.residualDropout = rates.residual;
     this.selfAttn = new MultiHeadAttention(
       params,
       `${name}.self_attn`,
-      config.dModel,
-      config.heads,
-      config.dropout,
+      dModel,
+      heads,
+      rates.attention,
     );
-    this.ffn = new FeedForward(params, `${name}.ffn`, config.dModel, config.dFF);
-    this.norm1 = new LayerNorm(params, `${name}.norm_1`, config.dModel);
-    this.norm2 = new LayerNorm(params, `${name}.norm_2`, config.dModel);
+    this.ffn = new FeedForward(params, `${name}.ffn`, dModel, config.dFF);
+    this.norm1 = new LayerNorm(params, `${name}.norm_1`, dModel);
+    this.norm2 = new LayerNorm(params, `${name}.norm_2`, dModel);
   }
 
   /**
+   * Self-attention, then the feed-forward network, each inside a residual connection.
    * @param x [batch*S, d_model]
    * @param srcMask [batch, 1, 1, S] padding mask
-   * @returns x [batch*S, d_model], weights [batch, heads, S, S]
+   * @returns output [batch*S, d_model], weights [batch, heads, S, S]
    */
   apply(
     x: tf.Tensor2D,
@@ -46,16 +59,18 @@ export class EncoderLayer {
     len: number,
     srcMask: tf.Tensor4D,
     ctx: ForwardContext,
-  ): { x: tf.Tensor2D; weights: tf.Tensor4D } {
-    const { normPosition, dropout } = this.config;
-    let weights: tf.Tensor4D | undefined;
-    let y = residual(x, this.norm1, normPosition, dropout, ctx, (h) => {
-      const r = this.selfAttn.apply(h, h, batch, len, len, srcMask, ctx);
-      weights = r.weights;
-      return r.output;
+  ): EncoderLayerOutput {
+    return tidy(() => {
+      const { normPosition } = this.config;
+      const rate = this.residualDropout;
+      const attended = residual(x, this.norm1, normPosition, rate, ctx, (h) =>
+        this.selfAttn.apply(h, h, batch, len, len, srcMask, ctx),
+      ); // output [batch*S, d_model], weights [batch, heads, S, S]
+      const fed = residual(attended.output, this.norm2, normPosition, rate, ctx, (h) => ({
+        output: this.ffn.apply(h),
+      })); // output [batch*S, d_model]
+      return { output: fed.output, weights: attended.weights };
     });
-    y = residual(y, this.norm2, normPosition, dropout, ctx, (h) => this.ffn.apply(h));
-    return { x: y, weights: weights as tf.Tensor4D };
   }
 }
 
@@ -87,13 +102,15 @@ export class Encoder {
     srcMask: tf.Tensor4D,
     ctx: ForwardContext,
   ): { memory: tf.Tensor2D; weights: tf.Tensor4D[] } {
-    const weights: tf.Tensor4D[] = [];
-    let h = x;
-    for (const layer of this.layers) {
-      const r = layer.apply(h, batch, len, srcMask, ctx);
-      h = r.x;
-      weights.push(r.weights);
-    }
-    return { memory: this.finalNorm === undefined ? h : this.finalNorm.apply(h), weights };
+    return tidy(() => {
+      const weights: tf.Tensor4D[] = [];
+      let h = x; // [batch*S, d_model]
+      for (const layer of this.layers) {
+        const r = layer.apply(h, batch, len, srcMask, ctx);
+        h = r.output;
+        weights.push(r.weights);
+      }
+      return { memory: this.finalNorm === undefined ? h : this.finalNorm.apply(h), weights };
+    });
   }
 }

@@ -3,6 +3,7 @@
  * the same two linear maps at every position.
  */
 import type * as tf from '@tensorflow/tfjs';
+import { tidy } from './context';
 import { linear } from './linear';
 import type { ParameterStore } from './params';
 
@@ -22,7 +23,9 @@ export class FeedForward {
 
   /** @param x [rows, d_model] @returns [rows, d_model] */
   apply(x: tf.Tensor2D): tf.Tensor2D {
-    const hidden = linear(x, this.w1 as tf.Tensor2D, this.b1 as tf.Tensor1D, 'relu'); // [rows, d_ff]
-    return linear(hidden, this.w2 as tf.Tensor2D, this.b2 as tf.Tensor1D);
+    return tidy(() => {
+      const hidden = linear(x, this.w1 as tf.Tensor2D, this.b1 as tf.Tensor1D, 'relu'); // [rows, d_ff]
+      return linear(hidden, this.w2 as tf.Tensor2D, this.b2 as tf.Tensor1D); // [rows, d_model]
+    });
   }
 }

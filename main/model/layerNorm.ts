@@ -1,6 +1,6 @@
 /**
- * Layer normalisation (Ba et al. 2016), used around every sublayer (paper 3.1:
- * LayerNorm(x + Sublayer(x))). The gradient is written out by hand: it is exact and takes
+ * Layer normalisation (paper 3.1: LayerNorm(x + Sublayer(x)) around every sublayer; Ba et
+ * al. 2016). The gradient is written out by hand: it is exact and takes
  * about a third of the kernels tfjs's automatic gradient of tf.moments would.
  */
 import * as tf from '@tensorflow/tfjs';

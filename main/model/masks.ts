@@ -5,9 +5,7 @@
  * masked, added to the scores before the softmax so masked weights come out exactly 0.
  */
 import * as tf from '@tensorflow/tfjs';
-
-/** The padding token id used throughout (the tokenizer's `<pad>`). */
-export const PAD_ID = 0;
+import { PAD_ID } from '../../shared/specialTokens';
 
 /** Added to masked scores: exp() of it underflows to exactly 0 in float32. */
 export const MASKED_SCORE = -1e9;

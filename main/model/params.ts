@@ -1,12 +1,13 @@
 /**
- * The model's parameters by name (e.g. `encoder.layers.0.self_attn.w_q`), with seeded
- * initialisation and plain-data export/import for checkpoints. Names are the contract of
+ * The parameters of paper 3.2-3.5 by name (e.g. `encoder.layers.0.self_attn.w_q`), with seeded
+ * initialisation (initialisation.ts) and plain-data export/import for checkpoints. Names are the contract of
  * the checkpoint format; tfjs variable names get a per-instance prefix because tfjs
  * refuses two variables with the same name and several models may live side by side.
  */
 import * as tf from '@tensorflow/tfjs';
 import { AppError, ErrorCode } from '../../shared/errors';
 import type { NamedTensor } from '../../shared/namedTensor';
+import { xavierUniformLimit } from './initialisation';
 import { hashSeed } from './random';
 
 let instances = 0;
@@ -30,9 +31,9 @@ export class ParameterStore {
     return v;
   }
 
-  /** Glorot/Xavier uniform, the initialisation of the Annotated Transformer, seeded by name. */
+  /** Glorot/Xavier uniform (initialisation.ts), seeded by name. */
   xavier(name: string, fanIn: number, fanOut: number): tf.Variable {
-    const limit = Math.sqrt(6 / (fanIn + fanOut));
+    const limit = xavierUniformLimit(fanIn, fanOut);
     return this.add(
       name,
       tf.randomUniform([fanIn, fanOut], -limit, limit, 'float32', hashSeed(this.seed, name)),

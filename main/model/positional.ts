@@ -6,6 +6,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { PositionalEncodingKind } from '../../shared/types';
 import { AppError, ErrorCode } from '../../shared/errors';
+import { LEARNED_POSITION_STD } from './initialisation';
 import type { ParameterStore } from './params';
 
 /**
@@ -41,7 +42,11 @@ export class PositionalEncoding {
   ) {
     this.table =
       kind === 'learned'
-        ? (params.normal(name, [maxPositions, dModel], 0.02) as tf.Tensor as tf.Tensor2D)
+        ? (params.normal(
+            name,
+            [maxPositions, dModel],
+            LEARNED_POSITION_STD,
+          ) as tf.Tensor as tf.Tensor2D)
         : params.constant(sinusoidalEncoding(maxPositions, dModel));
   }
 

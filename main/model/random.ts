@@ -1,6 +1,6 @@
 /**
- * Seeded randomness for the whole engine: initialisation, dropout masks and data order
- * all derive from one integer seed, so a run (and a resumed run) reproduces exactly.
+ * Seeded randomness behind initialisation, dropout (paper 5.4) and data order (5.1): all
+ * derive from one integer seed, so a run (and a resumed run) reproduces exactly.
  */
 
 /** 32-bit FNV-1a over the parts' text: a stable seed for a named purpose. */

@@ -5,22 +5,37 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { NormPosition } from '../../shared/types';
-import type { ForwardContext } from './context';
+import { tidy, type ForwardContext } from './context';
 import type { LayerNorm } from './layerNorm';
 
+/** A sublayer's result: its output rows, and whatever else it reports (attention weights, keys/values). */
+export type SublayerOutput = {
+  /** [rows, d_model] */
+  output: tf.Tensor2D;
+};
+
 /**
+ * Runs `sublayer` inside the residual connection and returns what it returned, with
+ * `output` replaced by the connection's output.
  * @param x [rows, d_model]
- * @param sublayer maps [rows, d_model] to [rows, d_model]
- * @returns [rows, d_model]
+ * @param sublayer maps [rows, d_model] to `{ output: [rows, d_model], ... }`
+ * @param dropoutRate on the sublayer's output when training (context.ts, dropoutRates)
+ * @returns the sublayer's result, `output` [rows, d_model] after the residual add and norm
  */
-export function residual(
+export function residual<R extends SublayerOutput>(
   x: tf.Tensor2D,
   norm: LayerNorm,
   position: NormPosition,
   dropoutRate: number,
   ctx: ForwardContext,
-  sublayer: (input: tf.Tensor2D) => tf.Tensor2D,
-): tf.Tensor2D {
-  if (position === 'pre') return tf.add(x, ctx.dropout(sublayer(norm.apply(x)), dropoutRate));
-  return norm.apply(tf.add(x, ctx.dropout(sublayer(x), dropoutRate)));
+  sublayer: (input: tf.Tensor2D) => R,
+): R {
+  return tidy(() => {
+    if (position === 'pre') {
+      const r = sublayer(norm.apply(x));
+      return { ...r, output: tf.add(x, ctx.dropout(r.output, dropoutRate)) as tf.Tensor2D };
+    }
+    const r = sublayer(x);
+    return { ...r, output: norm.apply(tf.add(x, ctx.dropout(r.output, dropoutRate))) };
+  });
 }

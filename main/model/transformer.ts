@@ -9,14 +9,14 @@ import { modelConfigIssues } from '../../shared/config';
 import { AppError, ErrorCode } from '../../shared/errors';
 import type { ModelConfig } from '../../shared/types';
 import type { NamedTensor } from '../../shared/namedTensor';
-import type { KeysValues } from './attention';
 import type { ForwardOptions } from './context';
-import { ForwardContext } from './context';
-import type { DecoderLayerWeights } from './decoder';
+import { dropoutRates, ForwardContext, tidy } from './context';
+import type { DecoderLayerWeights, DecoderOutput } from './decoder';
 import { Decoder } from './decoder';
+import { DecoderCache } from './decoderCache';
 import { Embeddings } from './embeddings';
 import { Encoder } from './encoder';
-import { causalMask } from './masks';
+import { embeddingStd } from './initialisation';
 import { ParameterStore } from './params';
 import { PositionalEncoding } from './positional';
 
@@ -49,61 +49,6 @@ function splitAttention(weights: DecoderLayerWeights[]): DecoderAttention {
   return { self: weights.map((w) => w.self), cross: weights.map((w) => w.cross) };
 }
 
-/**
- * The state of incremental decoding for a batch of hypotheses: the cross-attention keys and
- * values of the encoder memory (computed once) and each decoder layer's self-attention keys
- * and values, which grow by one position per step. Owns its tensors: call dispose().
- */
-export class DecoderCache {
-  /** Positions decoded so far (the next token gets position `length`). */
-  length = 0;
-
-  /** @internal use Transformer.startDecoding */
-  constructor(
-    public srcMask: tf.Tensor4D, // [batch, 1, 1, S]
-    public cross: KeysValues[], // per layer: kT [batch, heads, d_k, S], v [batch, heads, S, d_k]
-    public self: (KeysValues | null)[], // per layer: kT [batch, heads, d_k, t], v [batch, heads, t, d_k]
-    /** The pre-softmax projection transposed once, [d_model, vocab]. */
-    public projectionT: tf.Tensor2D,
-  ) {}
-
-  get batchSize(): number {
-    return this.srcMask.shape[0];
-  }
-
-  private all(): tf.Tensor[] {
-    const out: tf.Tensor[] = [this.srcMask];
-    for (const kv of [...this.cross, ...this.self]) if (kv !== null) out.push(kv.kT, kv.v);
-    return out;
-  }
-
-  /**
-   * Keeps (and reorders, or repeats) rows of the batch: row i of the new cache is row
-   * indices[i] of the old one. Beam search calls it after choosing which hypotheses survive;
-   * repeating rows (e.g. [0,0,0,0,1,1,1,1]) expands a batch into beams.
-   * @param indices [newBatch] int32 row numbers
-   */
-  select(indices: readonly number[] | tf.Tensor1D): void {
-    const idx = Array.isArray(indices)
-      ? tf.tensor1d(indices as number[], 'int32')
-      : (indices as tf.Tensor1D);
-    const pick = <T extends tf.Tensor>(t: T): T => tf.keep(tf.gather(t, idx, 0));
-    const old = this.all();
-    this.srcMask = pick(this.srcMask);
-    this.cross = this.cross.map((kv) => ({ kT: pick(kv.kT), v: pick(kv.v) }));
-    this.self = this.self.map((kv) => (kv === null ? null : { kT: pick(kv.kT), v: pick(kv.v) }));
-    for (const t of old) t.dispose();
-    if (idx !== indices) idx.dispose();
-  }
-
-  dispose(): void {
-    for (const t of this.all()) t.dispose();
-    this.projectionT.dispose();
-    this.self = this.self.map(() => null);
-    this.cross = [];
-  }
-}
-
 export class Transformer {
   readonly params: ParameterStore;
   readonly encoder: Encoder;
@@ -124,10 +69,8 @@ export class Transformer {
     }
     const p = new ParameterStore(seed);
     this.params = p;
-    const { dModel, maxPositions, positionalEncoding, dropout } = config;
-    // N(0, d^-0.5): after the sqrt(d_model) scale the embeddings have unit variance, and as
-    // the tied output projection they give logits of unit scale.
-    const std = Math.pow(dModel, -0.5);
+    const { dModel, maxPositions, positionalEncoding } = config;
+    const std = embeddingStd(dModel);
     let srcTable: tf.Variable;
     let tgtTable: tf.Variable;
     if (config.tieEmbeddings) {
@@ -153,8 +96,9 @@ export class Transformer {
       maxPositions,
       dModel,
     );
-    this.srcEmbed = new Embeddings(srcTable, srcPos, dModel, dropout);
-    this.tgtEmbed = new Embeddings(tgtTable, tgtPos, dModel, dropout);
+    const { embeddings: embeddingDropout } = dropoutRates(config);
+    this.srcEmbed = new Embeddings(srcTable, srcPos, dModel, embeddingDropout);
+    this.tgtEmbed = new Embeddings(tgtTable, tgtPos, dModel, embeddingDropout);
     this.encoder = new Encoder(p, config);
     this.decoder = new Decoder(p, config);
   }
@@ -164,13 +108,15 @@ export class Transformer {
     return this.projection;
   }
 
+  /** Embeds the source and runs the encoder stack: memory [batch*S, d_model], weights per layer. */
   private encodeRows(
     src: tf.Tensor2D,
     srcMask: tf.Tensor4D,
     ctx: ForwardContext,
   ): { memory: tf.Tensor2D; weights: tf.Tensor4D[] } {
     const [batch, len] = src.shape;
-    return this.encoder.apply(this.srcEmbed.apply(src, ctx), batch, len, srcMask, ctx);
+    const x = this.srcEmbed.apply(src, ctx); // [batch*S, d_model]
+    return this.encoder.apply(x, batch, len, srcMask, ctx);
   }
 
   /**
@@ -196,7 +142,7 @@ export class Transformer {
     srcMask: tf.Tensor4D,
     options: ForwardOptions = {},
   ): { memory: tf.Tensor3D; attention: tf.Tensor4D[] } {
-    return tf.tidy(() => {
+    return tidy(() => {
       const [batch, len] = src.shape;
       const { memory, weights } = this.encodeRows(src, srcMask, new ForwardContext(options));
       return {
@@ -206,17 +152,18 @@ export class Transformer {
     });
   }
 
+  /** Teacher forcing: embeds the target prefix and runs the decoder stack on it (causal mask). */
   private decodeRows(
     tgtIn: tf.Tensor2D,
     memoryRows: tf.Tensor2D,
     srcLen: number,
     srcMask: tf.Tensor4D,
     ctx: ForwardContext,
-  ): { hidden: tf.Tensor2D; weights: DecoderLayerWeights[] } {
+  ): DecoderOutput {
     const [batch, len] = tgtIn.shape;
-    const cross = this.decoder.crossKeysValues(memoryRows, batch, srcLen);
-    const y = this.tgtEmbed.apply(tgtIn, ctx);
-    return this.decoder.apply(y, batch, len, cross, causalMask(len), srcMask, ctx);
+    const cross = this.decoder.crossKeysValues(memoryRows, batch, srcLen); // per layer
+    const y = this.tgtEmbed.apply(tgtIn, ctx); // [batch*T, d_model]
+    return this.decoder.apply(y, batch, len, cross, srcMask, ctx);
   }
 
   /**
@@ -232,10 +179,10 @@ export class Transformer {
     srcMask: tf.Tensor4D,
     options: DecodeOptions = {},
   ): DecodeResult {
-    return tf.tidy(() => {
+    return tidy(() => {
       const [batch, srcLen, d] = memory.shape;
       const len = tgtIn.shape[1];
-      const memoryRows = tf.reshape(memory, [batch * srcLen, d]) as tf.Tensor2D;
+      const memoryRows = tf.reshape(memory, [batch * srcLen, d]) as tf.Tensor2D; // [batch*S, d_model]
       const { hidden, weights } = this.decodeRows(
         tgtIn,
         memoryRows,
@@ -248,8 +195,8 @@ export class Transformer {
         logits: tf.reshape(logits, [batch, len, this.config.tgtVocabSize]) as tf.Tensor3D,
       };
       if (options.returnAttention === true) result.attention = splitAttention(weights);
-      return result as unknown as tf.TensorContainer;
-    }) as unknown as DecodeResult;
+      return result;
+    });
   }
 
   /**
@@ -265,9 +212,11 @@ export class Transformer {
     tgtIn: tf.Tensor2D,
     options: ForwardOptions = {},
   ): tf.Tensor2D {
-    const ctx = new ForwardContext(options);
-    const { memory } = this.encodeRows(src, srcMask, ctx);
-    return this.decodeRows(tgtIn, memory, src.shape[1], srcMask, ctx).hidden;
+    return tidy(() => {
+      const ctx = new ForwardContext(options);
+      const { memory } = this.encodeRows(src, srcMask, ctx); // [batch*S, d_model]
+      return this.decodeRows(tgtIn, memory, src.shape[1], srcMask, ctx).hidden;
+    });
   }
 
   /**
@@ -276,19 +225,19 @@ export class Transformer {
    * @param srcMask [batch, 1, 1, S]
    */
   startDecoding(memory: tf.Tensor3D, srcMask: tf.Tensor4D): DecoderCache {
-    const kept = tf.tidy(() => {
+    const kept = tidy(() => {
       const [batch, srcLen, d] = memory.shape;
       const cross = this.decoder.crossKeysValues(
         tf.reshape(memory, [batch * srcLen, d]) as tf.Tensor2D,
         batch,
         srcLen,
-      );
+      ); // per layer: kT [batch, heads, d_k, S], v [batch, heads, S, d_k]
       return {
         cross,
         mask: tf.clone(srcMask),
-        projT: tf.transpose(this.projection),
-      } as unknown as tf.TensorContainer;
-    }) as unknown as { cross: KeysValues[]; mask: tf.Tensor4D; projT: tf.Tensor2D };
+        projT: tf.transpose(this.projection) as tf.Tensor2D, // [d_model, vocab]
+      };
+    });
     return new DecoderCache(
       kept.mask,
       kept.cross,
@@ -308,10 +257,10 @@ export class Transformer {
     cache: DecoderCache,
     options: { returnAttention?: boolean } = {},
   ): StepResult {
-    const out = tf.tidy(() => {
+    const out = tidy(() => {
       const ids = Array.isArray(tokens)
         ? tf.tensor2d(tokens as number[], [tokens.length, 1], 'int32')
-        : (tf.reshape(tokens as tf.Tensor1D, [-1, 1]) as tf.Tensor2D);
+        : (tf.reshape(tokens as tf.Tensor1D, [-1, 1]) as tf.Tensor2D); // [batch, 1]
       const batch = ids.shape[0];
       if (batch !== cache.batchSize) {
         throw new AppError(
@@ -320,27 +269,19 @@ export class Transformer {
         );
       }
       const ctx = new ForwardContext({ training: false });
-      let y = this.tgtEmbed.apply(ids, ctx, cache.length); // [batch, d_model]
-      const present: KeysValues[] = [];
-      const weights: DecoderLayerWeights[] = [];
-      this.decoder.layers.forEach((layer, i) => {
-        const r = layer.step(
-          y,
-          batch,
-          cache.self[i] ?? null,
-          cache.cross[i] as KeysValues,
-          cache.srcMask,
-          ctx,
-        );
-        y = r.y;
-        present.push(r.present);
-        weights.push(r.weights);
-      });
-      if (this.decoder.finalNorm !== undefined) y = this.decoder.finalNorm.apply(y);
-      const logProbs = tf.logSoftmax(tf.matMul(y, cache.projectionT)) as tf.Tensor2D; // [batch, vocab]
+      const y = this.tgtEmbed.apply(ids, ctx, cache.length); // [batch, d_model]
+      const { hidden, present, weights } = this.decoder.step(
+        y,
+        batch,
+        cache.self,
+        cache.cross,
+        cache.srcMask,
+        ctx,
+      ); // hidden [batch, d_model]; present per layer: t+1 positions
+      const logProbs = tf.logSoftmax(tf.matMul(hidden, cache.projectionT)) as tf.Tensor2D; // [batch, vocab]
       const attention = options.returnAttention === true ? splitAttention(weights) : undefined;
-      return { logProbs, present, attention } as unknown as tf.TensorContainer;
-    }) as unknown as { logProbs: tf.Tensor2D; present: KeysValues[]; attention?: DecoderAttention };
+      return { logProbs, present, attention };
+    });
     for (const kv of cache.self) {
       if (kv !== null) {
         kv.kT.dispose();

@@ -11,9 +11,9 @@ import type {
   ModelConfig,
   TrainConfig,
   TrainProgress,
-  TranslateRequest,
   Translation,
 } from '../../shared/types';
+import type { DecodeSettings } from '../../shared/schema/decode';
 
 /** Everything the worker needs to train a run; it reads and writes the run folder itself. */
 export interface TrainJobSpec {
@@ -31,14 +31,17 @@ export interface TrainJobSpec {
   resumeFrom: string | null;
 }
 
-/** A translate request resolved to files: which run folder and tokenizer. */
-export interface TranslateJob extends TranslateRequest {
+/** A translate request resolved to files (run folder, tokenizer, checkpoint id), its settings complete. */
+export interface TranslateJob extends DecodeSettings {
   runDir: string;
   tokenizerPath: string;
+  /** A checkpoint id (the host resolves best / last). */
+  checkpoint: string;
+  text: string;
 }
 
-/** Many sentences with one checkpoint (no attention). */
-export interface TranslateManyJob extends Omit<TranslateRequest, 'text' | 'attention' | 'runId'> {
+/** Many sentences with one checkpoint (no attention), the settings complete. */
+export interface TranslateManyJob extends Omit<DecodeSettings, 'attention'> {
   runDir: string;
   tokenizerPath: string;
   /** A checkpoint id (resolved by the caller). */

@@ -6,12 +6,13 @@ import { AppError, ErrorCode } from '../../shared/errors';
 import type { NamedTensor } from '../../shared/namedTensor';
 import type { CheckpointInfo } from '../../shared/types';
 import { sha256 } from './atomicFs';
+import { markBest, selectCheckpoint, type CheckpointSelector } from './checkpointSelection';
 import {
   listCheckpoints,
   readCheckpoint,
+  readCheckpointState,
   writeCheckpoint,
-  type CheckpointRef,
-} from './checkpointIO';
+} from './checkpointStore';
 
 /** The folder name of an average; it can never equal a step number. */
 export function averageId(steps: readonly number[]): string {
@@ -24,14 +25,36 @@ export function averageId(steps: readonly number[]): string {
 }
 
 /**
+ * The ids of trained checkpoints `refs` name: steps, ids, and best / last among the trained
+ * ones (best by the run's early-stopping metric, read from the newest checkpoint's
+ * training config, which a resume cannot change). Duplicates collapse.
+ */
+async function resolveRefs(
+  runDir: string,
+  trained: CheckpointInfo[],
+  refs: readonly CheckpointSelector[],
+): Promise<Set<string>> {
+  const newest = trained[trained.length - 1];
+  if (refs.includes('best') && newest !== undefined) {
+    const { train } = await readCheckpointState(runDir, newest.id);
+    markBest(trained, train.earlyStoppingMetric);
+  }
+  return new Set(
+    refs.map((r) =>
+      r === 'best' || r === 'last' ? (selectCheckpoint(trained, r)?.info.id ?? r) : String(r),
+    ),
+  );
+}
+
+/**
  * Averages the weights of trained checkpoints into a new weights-only checkpoint named
  * `avg-<steps>`, at the newest step, with `averagedFrom` set. `which` is either the last
- * k trained checkpoints or chosen ones (steps or ids). Float tensors are averaged
- * element-wise; int32 tensors (if any) must be equal everywhere and are copied.
+ * k trained checkpoints or chosen ones (steps, ids, best or last). Float tensors are
+ * averaged element-wise; int32 tensors (if any) must be equal everywhere and are copied.
  */
 export async function averageCheckpoints(
   runDir: string,
-  which: { last: number } | { refs: readonly CheckpointRef[] },
+  which: { last: number } | { refs: readonly CheckpointSelector[] },
 ): Promise<CheckpointInfo> {
   const trained = (await listCheckpoints(runDir)).filter((c) => c.averagedFrom === undefined);
   let chosen: CheckpointInfo[];
@@ -50,7 +73,7 @@ export async function averageCheckpoints(
     }
     chosen = trained.slice(-which.last);
   } else {
-    const ids = new Set(which.refs.map(String));
+    const ids = await resolveRefs(runDir, trained, which.refs);
     chosen = trained.filter((c) => ids.has(c.id));
     const missing = [...ids].filter((id) => !chosen.some((c) => c.id === id));
     if (missing.length > 0) {

@@ -3,7 +3,8 @@
  * training job in the engine worker after every checkpoint; no tfjs here.
  */
 import type { EarlyStoppingMetric } from '../../shared/types';
-import { bestCheckpoint, deleteCheckpoint, listCheckpoints } from './checkpointIO';
+import { bestCheckpoint } from './checkpointSelection';
+import { deleteCheckpoint, listCheckpoints } from './checkpointStore';
 
 /**
  * Deletes trained checkpoints except the last `keepLast` and the best by `metric`.

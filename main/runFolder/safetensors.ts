@@ -3,7 +3,7 @@
  *   [u64 little-endian N][N bytes of JSON header, space-padded][raw little-endian data]
  * The header maps each tensor name to {dtype, shape, data_offsets: [begin, end]} (offsets
  * relative to the start of the data) and may hold "__metadata__": {string: string}.
- * Pure code, no fs and no tfjs: checkpointIO.ts does the file side, and tests can build
+ * Pure code, no fs and no tfjs: checkpointFormat.ts does the file side, and tests can build
  * byte vectors by hand. Only F32 and I32 are supported because NamedTensor has only those.
  */
 import { AppError, ErrorCode } from '../../shared/errors';

@@ -7,15 +7,8 @@
 import type { CleaningOptions, CleaningReport, LengthUnit } from '../../shared/types';
 
 export type { CleaningOptions, LengthUnit };
-
-export const DEFAULT_CLEANING: CleaningOptions = {
-  lengthUnit: 'words',
-  minLength: 1,
-  maxLength: 250,
-  maxRatio: 9,
-  dedupe: true,
-  dropIdentical: true,
-};
+/** The cleaning rules' defaults, declared with their ranges in shared/schema/importOptions.ts. */
+export { DEFAULT_CLEANING } from '../../shared/schema/importOptions';
 
 /** A cleaning report with all counts at zero. */
 export function emptyCleaningReport(): CleaningReport {

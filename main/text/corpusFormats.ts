@@ -1,8 +1,10 @@
 /**
- * The file formats a parallel corpus arrives in, parsed one line (record) at a time:
- * TSV/CSV rows (RFC 4180 quoting when a field is quoted, otherwise quotes are text),
- * JSONL objects with picked (dotted) fields, and language guesses from file names.
- * Pure: no I/O; errors are AppErrors naming the file and line.
+ * The file formats a parallel corpus arrives in, one line at a time: TSV rows (RFC 4180
+ * quoting when a field is quoted, otherwise quotes are text), JSONL objects with picked
+ * (dotted) fields, format sniffing, and language guesses from file names. CSV records,
+ * whose quoted fields may span lines, are parsed by csv-parse in main/importer/csvRows.ts;
+ * here a CSV line is only split to sniff the format. Pure: no I/O; errors are AppErrors
+ * naming the file and line.
  */
 import { AppError, ErrorCode } from '../../shared/errors';
 
@@ -10,7 +12,7 @@ import type { CorpusFormat } from '../../shared/types';
 
 export type { CorpusFormat };
 
-export const CORPUS_FORMATS: readonly CorpusFormat[] = ['aligned', 'tsv', 'csv', 'jsonl'];
+export { CORPUS_FORMATS } from '../../shared/schema/importOptions';
 
 function formatInt(n: number): string {
   return n.toLocaleString('en-US');
@@ -134,9 +136,9 @@ export interface DelimitedResult {
  *
  * A field that starts with `"` and whose closing `"` is followed by the delimiter or the
  * end of the row is RFC 4180-quoted: the quotes go and `""` becomes `"`. Any other quote
- * is text, so Tatoeba's `"Hi," he said.` stays as written. With `multiline` (CSV), an
- * unterminated quoted field reports `complete: false` so the caller can append the next
- * line; without it (TSV), the field is taken as text.
+ * is text, so Tatoeba's `"Hi," he said.` stays as written. With `multiline` (CSV, for
+ * sniffing only), an unterminated quoted field reports `complete: false`; without it
+ * (TSV), the field is taken as text.
  */
 export function parseDelimitedLine(
   line: string,

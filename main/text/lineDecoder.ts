@@ -5,9 +5,10 @@
  * tested without a disk and never buffers more than one line plus one chunk.
  */
 import { AppError, ErrorCode } from '../../shared/errors';
+import { IMPORT_DEFAULTS } from '../../shared/schema/importOptions';
 
 /** Default longest line accepted, in bytes: far above any sentence, far below "read the whole file as one line". */
-export const DEFAULT_MAX_LINE_BYTES = 1 << 20;
+export const DEFAULT_MAX_LINE_BYTES = IMPORT_DEFAULTS.maxLineBytes;
 
 export interface LineDecoderOptions {
   /** File name used in error messages (a base name, not a full path). */

@@ -10,21 +10,15 @@
 //   - literal special-token strings ("<s>", ...) become those tokens, which decode skips.
 
 import { AppError, ErrorCode } from '../../shared/errors';
+import { BOS_ID, EOS_ID, PAD_ID, UNK_ID } from '../../shared/specialTokens';
 import { BinaryHeap } from './binaryHeap';
 import { METASPACE, SPECIAL_TOKENS, metaspaceWords, splitOnSpecialTokens } from './preTokenize';
 import type { Normalization } from './preTokenize';
 
 export { METASPACE, SPECIAL_TOKENS } from './preTokenize';
 export type { Normalization } from './preTokenize';
-
-/** Padding; the loss and the attention masks ignore it. */
-export const PAD_ID = 0;
-/** Beginning of sequence: the decoder's first input. */
-export const BOS_ID = 1;
-/** End of sequence: appended to targets; decoding stops on it. */
-export const EOS_ID = 2;
-/** Any character that was not in the training alphabet. */
-export const UNK_ID = 3;
+/** The special tokens' ids (shared/specialTokens.ts): `<pad>`, `<s>`, `</s>`, `<unk>`. */
+export { BOS_ID, EOS_ID, PAD_ID, UNK_ID };
 
 /** Everything a BPE tokenizer is: tokens in id order (specials first) and ranked merges. */
 export interface BpeModel {

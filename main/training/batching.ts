@@ -6,12 +6,10 @@
  * plain data ({epoch, index, seed}) so a resumed run continues with exactly the next batch.
  */
 import { AppError, ErrorCode } from '../../shared/errors';
+import { BOS_ID, EOS_ID, PAD_ID, UNK_ID } from '../../shared/specialTokens';
 import { hashSeed, Rng } from '../model/random';
 
-export const PAD_ID = 0;
-export const BOS_ID = 1;
-export const EOS_ID = 2;
-export const UNK_ID = 3;
+export { BOS_ID, EOS_ID, PAD_ID, UNK_ID };
 
 /**
  * One tokenized sentence pair: ids from the tokenizer, without `<s>`/`</s>` (a leading `<s>`

@@ -3,22 +3,11 @@
  * prints and does not know who listens. Stop and pause are checked between steps, and the
  * loop yields to the event loop after every step so those messages can arrive.
  */
+import type { StepProgress } from '../../shared/progress';
 import type { TokenizedPair } from './batching';
 import type { Trainer } from './trainer';
 
-export interface StepProgress {
-  step: number;
-  totalSteps: number;
-  loss: number;
-  lr: number;
-  gradNorm: number;
-  /** Non-padding target tokens in this step's batch. */
-  tokens: number;
-  /** Target tokens per second over the recent steps (time in callbacks and validation excluded). */
-  tokensPerSec: number;
-  /** Seconds left at the recent speed (validation excluded). */
-  etaSec: number;
-}
+export type { StepProgress };
 
 export interface ValidProgress {
   step: number;

@@ -9,9 +9,10 @@ import { translate, translateMany, type TranslationResult } from '../decoding/tr
 import { corpusBleu } from '../eval/bleu';
 import { corpusChrf } from '../eval/chrf';
 import { createTransformer, type Transformer } from '../model/transformer';
-import { readCheckpoint } from '../runFolder/checkpointIO';
+import { readCheckpoint } from '../runFolder/checkpointStore';
 import type { TranslateJob, TranslateManyJob } from '../protocol/engine';
-import { loadTokenizers, type BleuEvaluator, type Tokenizers } from './trainingJob';
+import { loadTokenizers, type Tokenizers } from './datasetFiles';
+import type { BleuEvaluator } from './evaluator';
 
 interface Loaded {
   key: string;
@@ -30,14 +31,8 @@ export class Translator {
     }
     const started = performance.now();
     const { model, tokenizers } = await this.load(job.runDir, checkpoint, job.tokenizerPath);
-    const result = translate(model, tokenizers, job.text, {
-      mode: job.mode,
-      ...(job.beamSize !== undefined ? { beamSize: job.beamSize } : {}),
-      ...(job.alpha !== undefined ? { alpha: job.alpha } : {}),
-      ...(job.nbest !== undefined ? { nbest: job.nbest } : {}),
-      attention: job.attention ?? false,
-      cache: job.cache ?? true,
-    });
+    // The job's settings are complete: the host filled in the defaults where the request arrived.
+    const result = translate(model, tokenizers, job.text, job);
     return { ...result, checkpoint, ms: performance.now() - started };
   }
 
@@ -48,11 +43,7 @@ export class Translator {
   ): Promise<{ translations: TranslationResult[]; truncated: number }> {
     const { model, tokenizers } = await this.load(job.runDir, job.checkpoint, job.tokenizerPath);
     return translateMany(model, tokenizers, job.texts, {
-      mode: job.mode,
-      ...(job.beamSize !== undefined ? { beamSize: job.beamSize } : {}),
-      ...(job.alpha !== undefined ? { alpha: job.alpha } : {}),
-      ...(job.nbest !== undefined ? { nbest: job.nbest } : {}),
-      cache: job.cache ?? true,
+      ...job,
       ...(onProgress ? { onProgress } : {}),
     });
   }

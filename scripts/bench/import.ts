@@ -14,8 +14,8 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { DatasetService } from '../../main/importer/datasets';
-import type { ImportOptions } from '../../main/importer/datasets';
+import { DatasetService } from '../../main/host/services/datasets';
+import type { ImportOptions } from '../../main/host/services/datasets';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const MULTI30K = join(here, '../../../shared/data/multi30k');

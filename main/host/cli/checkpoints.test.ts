@@ -4,13 +4,14 @@ import * as path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { sha256 } from '../../runFolder/atomicFs';
 import { RunsService } from '../services/runs';
-import { readCheckpoint, writeCheckpoint } from '../../runFolder/checkpointIO';
+import { readCheckpoint, writeCheckpoint } from '../../runFolder/checkpointStore';
 import {
   fakeCheckpoint,
   TEST_MODEL,
   TEST_TOKENIZER_JSON,
   TEST_TRAIN,
-} from '../../runFolder/checkpointIO.fixture';
+} from '../../runFolder/checkpoint.fixture';
+import { readExport } from '../services/checkpoints';
 import { runCheckpointsCommand } from './checkpoints';
 
 let home: string;
@@ -68,5 +69,45 @@ describe('npm run checkpoints', () => {
     expect(JSON.parse(out.at(-1)!).checkpoints).toHaveLength(4);
     await expect(runCheckpointsCommand(['average', dir])).rejects.toThrow(/exactly one of --last/);
     expect(await runCheckpointsCommand(['frobnicate'])).toBe(2);
+  });
+
+  it('takes best and last wherever a checkpoint is named: average, export, delete', async () => {
+    const runs = new RunsService(home);
+    const run = await runs.create({
+      name: 'names',
+      datasetId: 'ds-1',
+      preset: 'tiny',
+      model: TEST_MODEL,
+      train: { ...TEST_TRAIN, earlyStoppingMetric: 'valid_loss' },
+    });
+    const dir = runs.runDir(run.id);
+    const sha = sha256(TEST_TOKENIZER_JSON);
+    // Validation loss 2, 1, 3: step 200 is best, 300 last.
+    for (const [s, loss] of [
+      [100, 2],
+      [200, 1],
+      [300, 3],
+    ] as const) {
+      await writeCheckpoint(dir, fakeCheckpoint(s, sha, undefined, { validLoss: loss }));
+    }
+    expect(await runCheckpointsCommand(['average', dir, '--steps', 'best,last'])).toBe(0);
+    expect(out.at(-1)).toMatch(/^Wrote avg-200-300: the mean of steps 200, 300 /);
+    await expect(runCheckpointsCommand(['average', dir, '--steps', 'best,x'])).rejects.toThrow(
+      /--steps takes step numbers, best or last; "x" is none of them\./,
+    );
+
+    const file = path.join(home, 'best.tstudio');
+    expect(await runCheckpointsCommand(['export', dir, 'best', file])).toBe(0);
+    expect(out.at(-1)).toMatch(/^Exported checkpoint best \(200\) of run /);
+    expect((await readExport(file)).source.checkpoint).toBe('200');
+
+    // Averages sort after the trained checkpoint they end at, so "last" is avg-200-300 now.
+    expect(await runCheckpointsCommand(['delete', dir, 'last'])).toBe(0);
+    expect(out.at(-1)).toBe(`Deleted checkpoint last (avg-200-300) of run ${run.id}.`);
+    expect(await runCheckpointsCommand(['delete', dir, 'best'])).toBe(0);
+    expect((await runs.checkpoints(run.id)).map((c) => c.id)).toEqual(['100', '300']);
+    await expect(runCheckpointsCommand(['delete', dir, '200'])).rejects.toThrow(
+      `Run ${run.id} has no checkpoint 200.`,
+    );
   });
 });

@@ -1,12 +1,14 @@
 /**
- * `npm run checkpoints -- list|average|export|import ...`: a run's checkpoints from a
+ * `npm run checkpoints -- list|average|export|delete|import ...`: a run's checkpoints from a
  * terminal. Results go to stdout; errors are thrown as AppError for main/host/cli.ts to print.
  */
 import * as fsp from 'node:fs/promises';
 import * as path from 'node:path';
 import { AppError, ErrorCode } from '../../../shared/errors';
 import type { CheckpointInfo } from '../../../shared/types';
-import { scanCheckpoints } from '../../runFolder/checkpointIO';
+import { exists } from '../../runFolder/atomicFs';
+import { checkpointDir, deleteCheckpoint, scanCheckpoints } from '../../runFolder/checkpointStore';
+import { listSetAside } from '../../runFolder/damagedCheckpoints';
 import { averageCheckpoints } from '../../runFolder/averaging';
 import { EXPORT_EXTENSION, exportCheckpoint, importCheckpoint } from '../services/checkpoints';
 import { defaultHome } from '../services/home';
@@ -15,16 +17,19 @@ import { parseCommandArgs, parseIntArg } from './args';
 
 const USAGE = `Usage: npm run checkpoints -- <action> [options]
 
-  list RUN [--json]                     complete checkpoints of a run (and folders skipped, with why)
+  list RUN [--json]                     complete checkpoints of a run (and folders skipped or
+                                        set aside as damaged, with why)
   average RUN --last K                  average the last K trained checkpoints into avg-<steps>
-  average RUN --steps S1,S2,...         average chosen checkpoints
+  average RUN --steps S1,S2,...         average chosen checkpoints (steps, best or last)
   export RUN CHECKPOINT OUT${EXPORT_EXTENSION} [--with-optimizer]
                                         one file: weights, configs and tokenizer.json
                                         (--with-optimizer: also Adam state, so it can resume)
+  delete RUN CHECKPOINT                 delete one checkpoint
   import FILE${EXPORT_EXTENSION} [--name NAME]     a new run from an exported file
 
   RUN is a run id in the studio home, or the path of a run folder (HOME/runs/<id>).
-  CHECKPOINT is a step (3000) or an averaged checkpoint's name (avg-2000-3000).
+  CHECKPOINT is a step (3000), an averaged checkpoint's name (avg-2000-3000), best (by the
+  run's early-stopping metric) or last.
   --home DIR    studio home (default: $TRANSFORMER_STUDIO_HOME or the app's data folder)
 `;
 
@@ -46,6 +51,11 @@ async function resolveRun(
   const runs = new RunsService(home ?? defaultHome());
   await runs.get(ref);
   return { runs, id: ref };
+}
+
+/** A CHECKPOINT argument: digits are a step, anything else an id, best or last. */
+function checkpointArg(arg: string): number | string {
+  return /^\d+$/.test(arg) ? Number(arg) : arg;
 }
 
 function fmt(n: number | undefined, digits: number): string {
@@ -117,13 +127,15 @@ export async function runCheckpointsCommand(argv: string[]): Promise<number> {
         runs.runDir(id),
         run.train.earlyStoppingMetric,
       );
+      const damaged = await listSetAside(runs.runDir(id));
       if (values.json) {
-        console.log(JSON.stringify({ run: run.id, checkpoints, skipped }, null, 2));
+        console.log(JSON.stringify({ run: run.id, checkpoints, skipped, damaged }, null, 2));
         return 0;
       }
       console.log(`Run "${run.name}" (${run.id}), ${checkpoints.length} checkpoint(s):`);
       if (checkpoints.length > 0) console.log(table(checkpoints));
       for (const s of skipped) console.log(`skipped ${s.name}: ${s.reason}`);
+      for (const d of damaged) console.log(`set aside ${d.id} (${d.movedTo}): ${d.reason}`);
       return 0;
     }
     case 'average': {
@@ -140,11 +152,13 @@ export async function runCheckpointsCommand(argv: string[]): Promise<number> {
           ? { last: parseIntArg('last', values.last, 2)! }
           : {
               refs: values.steps!.split(',').map((s) => {
-                const n = Number(s.trim());
-                if (!Number.isInteger(n) || n < 0) {
+                const ref = s.trim();
+                if (ref === 'best' || ref === 'last') return ref;
+                const n = Number(ref);
+                if (ref === '' || !Number.isInteger(n) || n < 0) {
                   throw new AppError(
                     ErrorCode.InvalidArgument,
-                    `--steps takes step numbers; "${s}" is not one.`,
+                    `--steps takes step numbers, best or last; "${s}" is none of them.`,
                   );
                 }
                 return n;
@@ -160,7 +174,7 @@ export async function runCheckpointsCommand(argv: string[]): Promise<number> {
       need(3, 'RUN CHECKPOINT OUT');
       const [runRef, ckRef, out] = positionals as [string, string, string];
       const { runs, id } = await resolveRun(runRef, values.home);
-      const ref = /^\d+$/.test(ckRef) ? Number(ckRef) : ckRef;
+      const ref = checkpointArg(ckRef);
       const file = out.endsWith(EXPORT_EXTENSION) ? out : `${out}${EXPORT_EXTENSION}`;
       const result = await exportCheckpoint(
         runs.home,
@@ -175,9 +189,23 @@ export async function runCheckpointsCommand(argv: string[]): Promise<number> {
         values['with-optimizer'] && !result.withOptimizer
           ? '; it has no optimiser state to include'
           : '';
+      const named = result.checkpoint === ckRef ? ckRef : `${ckRef} (${result.checkpoint})`;
       console.log(
-        `Exported checkpoint ${ckRef} of run ${id} to ${result.file} (${(result.bytes / 1e6).toFixed(1)} MB${result.withOptimizer ? ', with optimiser state' : ''})${extra}.`,
+        `Exported checkpoint ${named} of run ${id} to ${result.file} (${(result.bytes / 1e6).toFixed(1)} MB${result.withOptimizer ? ', with optimiser state' : ''})${extra}.`,
       );
+      return 0;
+    }
+    case 'delete': {
+      need(2, 'RUN CHECKPOINT');
+      const [runRef, ckRef] = positionals as [string, string];
+      const { runs, id } = await resolveRun(runRef, values.home);
+      const { id: checkpoint } = await runs.resolveCheckpoint(id, checkpointArg(ckRef));
+      if (!(await exists(checkpointDir(runs.runDir(id), checkpoint)))) {
+        throw new AppError(ErrorCode.NotFound, `Run ${id} has no checkpoint ${ckRef}.`);
+      }
+      await deleteCheckpoint(runs.runDir(id), checkpoint);
+      const named = checkpoint === ckRef ? ckRef : `${ckRef} (${checkpoint})`;
+      console.log(`Deleted checkpoint ${named} of run ${id}.`);
       return 0;
     }
     case 'import': {

@@ -1,5 +1,5 @@
 /**
- * `npm run evaluate -- --run DIR --src FILE --ref FILE [--beam 4]`: translates a test set,
+ * `npm run evaluate -- --run DIR --src FILE --ref FILE [--beam B]`: translates a test set,
  * writes the hypotheses (one line per source line) and prints corpus BLEU and chrF with
  * their sacreBLEU signatures.
  */
@@ -7,8 +7,13 @@ import * as fsp from 'node:fs/promises';
 import { AppError, ErrorCode } from '../../../shared/errors';
 import { corpusBleu, formatBleu } from '../../eval/bleu';
 import { corpusChrf, formatChrf } from '../../eval/chrf';
-import { parseBackend, parseCommandArgs, parseIntArg } from './args';
-import { findRun, openDecoder, parseNumberArg, pickCheckpoint, reportFailure } from './runDecoder';
+import { DEFAULT_CHECKPOINT_REF } from '../../../shared/schema/decode';
+import { parseBackend, parseCommandArgs } from './args';
+import { DECODE_FLAGS, parseDecodeFlags, type CliDecodeSettings } from './decodeFlags';
+import { findRun, openDecoder, pickCheckpoint, reportFailure } from './runDecoder';
+import { flagHelp, flagOptions } from './settingFlags';
+
+const FLAGS = [DECODE_FLAGS.beamSize, DECODE_FLAGS.alpha, DECODE_FLAGS.cache];
 
 const USAGE = `Usage: npm run evaluate -- --run DIR --src FILE --ref FILE [options]
 
@@ -19,10 +24,8 @@ const USAGE = `Usage: npm run evaluate -- --run DIR --src FILE --ref FILE [optio
   --src FILE            source sentences, one per line (UTF-8)
   --ref FILE            reference translations, line by line with --src
   --out FILE            where to write the translations (default FILE.hyp next to --src)
-  --checkpoint C        a step (e.g. 3000), an averaged id, best or last (default best)
-  --beam B              beam width (default 4; 1 is greedy decoding)
-  --alpha A             length penalty ((5 + len) / 6)^A (default 0.6)
-  --no-cache            decode without the key/value cache (slower; the reference)
+  --checkpoint C        a step (e.g. 3000), an averaged id, best or last (default ${DEFAULT_CHECKPOINT_REF})
+${flagHelp(FLAGS)}
   --backend NAME        auto, tensorflow-gpu, tensorflow, wasm or cpu (default auto)
 `;
 
@@ -32,9 +35,7 @@ const OPTIONS = {
   ref: { type: 'string' },
   out: { type: 'string' },
   checkpoint: { type: 'string' },
-  beam: { type: 'string' },
-  alpha: { type: 'string' },
-  'no-cache': { type: 'boolean' },
+  ...flagOptions(FLAGS),
   backend: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
@@ -45,9 +46,8 @@ export interface EvaluateArgs {
   ref: string;
   out: string;
   checkpoint: string;
-  beam: number;
-  alpha: number;
-  cache: boolean;
+  /** Complete: the defaults are filled in here, where the arguments arrive. */
+  settings: CliDecodeSettings;
   backend: ReturnType<typeof parseBackend>;
 }
 
@@ -75,10 +75,8 @@ export function parseEvaluateArgs(argv: string[]): EvaluateArgs | 'help' {
     src,
     ref: values.ref as string,
     out: values.out ?? `${src}.hyp`,
-    checkpoint: values.checkpoint ?? 'best',
-    beam: parseIntArg('beam', values.beam, 1) ?? 4,
-    alpha: parseNumberArg('alpha', values.alpha) ?? 0.6,
-    cache: values['no-cache'] !== true,
+    checkpoint: values.checkpoint ?? DEFAULT_CHECKPOINT_REF,
+    settings: parseDecodeFlags(FLAGS, values),
     backend: parseBackend(values.backend),
   };
 }
@@ -129,15 +127,13 @@ export async function runEvaluateCommand(argv: string[]): Promise<number> {
     let hypotheses: string[];
     try {
       const tty = process.stderr.isTTY;
-      const { translations, truncated } = await decoder.translateMany(sources, {
-        mode: args.beam === 1 ? 'greedy' : 'beam',
-        beamSize: args.beam,
-        alpha: args.alpha,
-        cache: args.cache,
-        onProgress: (done, total) => {
+      const { translations, truncated } = await decoder.translateMany(
+        sources,
+        args.settings,
+        (done, total) => {
           if (tty) process.stderr.write(`\rtranslated ${done}/${total}`);
         },
-      });
+      );
       if (tty) process.stderr.write('\n');
       if (truncated > 0) {
         process.stderr.write(
@@ -156,7 +152,7 @@ export async function runEvaluateCommand(argv: string[]): Promise<number> {
       [
         formatBleu(bleu),
         formatChrf(chrf),
-        `run ${loc.run.id}, checkpoint ${picked.info.id}, ${args.beam === 1 ? 'greedy' : `beam ${args.beam}, alpha ${args.alpha}`}, ${sources.length} sentences in ${seconds.toFixed(1)} s on ${engine.backend}`,
+        `run ${loc.run.id}, checkpoint ${picked.info.id}, ${args.settings.mode === 'greedy' ? 'greedy' : `beam ${args.settings.beamSize}, alpha ${args.settings.alpha}`}, ${sources.length} sentences in ${seconds.toFixed(1)} s on ${engine.backend}`,
         `hypotheses written to ${args.out}`,
       ].join('\n') + '\n',
     );

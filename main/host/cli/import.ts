@@ -4,12 +4,34 @@
  * result to stdout, so the output can be piped.
  */
 import { parseArgs } from 'node:util';
+import { parseSettings } from '../../../shared/config';
 import { AppError, ErrorCode } from '../../../shared/errors';
+import {
+  CLEANING_FIELDS,
+  DEFAULT_SPLIT,
+  IMPORT_FIELDS,
+  importOptionsSchema,
+  SPLIT_FIELDS,
+  type CleaningOptions,
+  type CorpusFormat,
+} from '../../../shared/schema/importOptions';
 import type { DatasetStats, SideStats } from '../../../shared/types';
 import { defaultHome } from '../services/home';
-import { DatasetService } from '../../importer/datasets';
-import type { ImportOptions, ImportProgress } from '../../importer/datasets';
-import type { CorpusFormat } from '../../text/corpusFormats';
+import { DatasetService } from '../services/datasets';
+import type { ImportOptions, ImportProgress } from '../services/datasets';
+import { flagFields, flagHelp, flagOptions, parseFlags } from './settingFlags';
+
+const CORPUS_FLAGS = flagFields(IMPORT_FIELDS.format);
+const SPLIT_FLAGS = flagFields(SPLIT_FIELDS.fraction, SPLIT_FIELDS.seed);
+const VOCAB_FLAGS = flagFields(IMPORT_FIELDS.vocabSize, IMPORT_FIELDS.sharedVocab);
+const CLEANING_FLAGS = flagFields(
+  CLEANING_FIELDS.minLength,
+  CLEANING_FIELDS.maxLength,
+  CLEANING_FIELDS.lengthUnit,
+  CLEANING_FIELDS.maxRatio,
+  CLEANING_FIELDS.dedupe,
+  CLEANING_FIELDS.dropIdentical,
+);
 
 const USAGE = `Usage: npm run import -- FILES... [options]
 
@@ -18,31 +40,17 @@ const USAGE = `Usage: npm run import -- FILES... [options]
 
   --name N              dataset name (default: from the file names)
   --home DIR            studio home (default: the desktop app's)
-  --format F            aligned | tsv | csv | jsonl (default: detected)
+${flagHelp(CORPUS_FLAGS, { defaultNote: 'detected' })}
   --columns A,B         TSV/CSV: source and target column numbers, from 1;
                         JSONL: field names (e.g. en,de or translation.en,translation.de)
   --header / --no-header  TSV/CSV: first row is column names (default: guessed)
   --src-lang L, --tgt-lang L   language codes (default: guessed from names)
   --valid FILES         own validation files, comma-separated (default: a seeded share)
-  --valid-fraction X    share of pairs for validation (default 0.05, at most 5,000 pairs)
-  --seed S              seed of the split (default 1)
-  --vocab-size V        BPE vocabulary size (default 8000)
-  --separate-vocab      one vocabulary per language (default: shared)
-  --min-length N, --max-length N   per side (default 1 and 250)
-  --length-unit U       words | chars (default words)
-  --max-ratio R         longest/shortest side (default 9; 0 = off)
-  --keep-duplicates     do not drop exact duplicate pairs
-  --keep-identical      do not drop pairs equal on both sides
+${flagHelp(SPLIT_FLAGS)}
+${flagHelp(VOCAB_FLAGS)}
+${flagHelp(CLEANING_FLAGS)}
   --quiet               no progress on stderr
 `;
-
-function num(value: string | undefined, flag: string): number | undefined {
-  if (value === undefined) return undefined;
-  const n = Number(value);
-  if (!Number.isFinite(n))
-    throw new AppError(ErrorCode.InvalidArgument, `${flag} needs a number; got "${value}".`);
-  return n;
-}
 
 function parse(argv: string[]): {
   files: string[];
@@ -57,32 +65,25 @@ function parse(argv: string[]): {
     options: {
       name: { type: 'string' },
       home: { type: 'string' },
-      format: { type: 'string' },
       columns: { type: 'string' },
       header: { type: 'boolean' },
       'no-header': { type: 'boolean' },
       'src-lang': { type: 'string' },
       'tgt-lang': { type: 'string' },
       valid: { type: 'string' },
-      'valid-fraction': { type: 'string' },
-      seed: { type: 'string' },
-      'vocab-size': { type: 'string' },
-      'separate-vocab': { type: 'boolean' },
-      'min-length': { type: 'string' },
-      'max-length': { type: 'string' },
-      'length-unit': { type: 'string' },
-      'max-ratio': { type: 'string' },
-      'keep-duplicates': { type: 'boolean' },
-      'keep-identical': { type: 'boolean' },
+      ...flagOptions([...CORPUS_FLAGS, ...SPLIT_FLAGS, ...VOCAB_FLAGS, ...CLEANING_FLAGS]),
       quiet: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
   });
   if (values.help === true || positionals.length === 0)
     throw new AppError(ErrorCode.InvalidArgument, USAGE);
-  const options: ImportOptions = {};
+  const options: ImportOptions = {
+    ...parseFlags<{ format: CorpusFormat }>(CORPUS_FLAGS, values),
+    ...parseFlags<{ vocabSize: number; sharedVocab: boolean }>(VOCAB_FLAGS, values),
+    cleaning: parseFlags<CleaningOptions>(CLEANING_FLAGS, values),
+  };
   if (values.name !== undefined) options.name = values.name;
-  if (values.format !== undefined) options.format = values.format as CorpusFormat;
   if (values.columns !== undefined) {
     const parts = values.columns.split(',').map((s) => s.trim());
     if (parts.length !== 2)
@@ -100,31 +101,15 @@ function parse(argv: string[]): {
   if (values['no-header'] === true) options.header = false;
   if (values['src-lang'] !== undefined) options.srcLang = values['src-lang'];
   if (values['tgt-lang'] !== undefined) options.tgtLang = values['tgt-lang'];
+  const split = parseFlags<{ fraction: number; seed: number }>(SPLIT_FLAGS, values);
   if (values.valid !== undefined) options.validation = { files: values.valid.split(',') };
-  else if (values['valid-fraction'] !== undefined || values.seed !== undefined) {
-    options.validation = { fraction: num(values['valid-fraction'], '--valid-fraction') ?? 0.05 };
-    const seed = num(values.seed, '--seed');
-    if (seed !== undefined) options.validation.seed = seed;
-  }
-  const vocab = num(values['vocab-size'], '--vocab-size');
-  if (vocab !== undefined) options.vocabSize = vocab;
-  if (values['separate-vocab'] === true) options.sharedVocab = false;
-  const cleaning: NonNullable<ImportOptions['cleaning']> = {};
-  const minL = num(values['min-length'], '--min-length');
-  const maxL = num(values['max-length'], '--max-length');
-  const ratio = num(values['max-ratio'], '--max-ratio');
-  if (minL !== undefined) cleaning.minLength = minL;
-  if (maxL !== undefined) cleaning.maxLength = maxL;
-  if (ratio !== undefined) cleaning.maxRatio = ratio;
-  if (values['length-unit'] !== undefined)
-    cleaning.lengthUnit = values['length-unit'] as 'words' | 'chars';
-  if (values['keep-duplicates'] === true) cleaning.dedupe = false;
-  if (values['keep-identical'] === true) cleaning.dropIdentical = false;
-  options.cleaning = cleaning;
+  else if (Object.keys(split).length > 0)
+    options.validation = { fraction: DEFAULT_SPLIT.fraction, ...split };
   return {
     files: positionals,
     home: values.home ?? defaultHome(),
-    options,
+    // The defaults are filled in here, where the arguments arrive.
+    options: parseSettings(importOptionsSchema, options) as ImportOptions,
     quiet: values.quiet === true,
   };
 }

@@ -9,14 +9,15 @@ import { AppError, ErrorCode } from '../../../shared/errors';
 import type {
   BackendName,
   CheckpointInfo,
-  DecodeMode,
   EngineInfo,
   RunInfo,
   Translation,
 } from '../../../shared/types';
+import type { DecodeSettings } from '../../../shared/schema/decode';
 import { tokenizerPathFor } from '../services/checkpoints';
 import { RunsService } from '../services/runs';
-import { listCheckpoints } from '../../runFolder/checkpointIO';
+import { selectCheckpoint } from '../../runFolder/checkpointSelection';
+import { listCheckpoints } from '../../runFolder/checkpointStore';
 import { EngineHost } from '../EngineHost';
 import { defaultHome } from '../services/home';
 
@@ -58,45 +59,28 @@ export async function pickCheckpoint(
   ref: string,
 ): Promise<{ info: CheckpointInfo; note?: string }> {
   const all = await listCheckpoints(loc.runDir, loc.run.train.earlyStoppingMetric);
-  const last = all[all.length - 1];
-  if (last === undefined) {
+  if (all.length === 0) {
     throw new AppError(
       ErrorCode.NotFound,
       `Run "${loc.run.name}" has no complete checkpoint yet; train it first (checkpoints are written every ${loc.run.train.checkpointEvery} steps).`,
     );
   }
-  if (ref === 'last') return { info: last };
-  if (ref === 'best') {
-    const best = all.find((c) => c.best);
-    return best !== undefined
-      ? { info: best }
-      : {
-          info: last,
-          note: `No checkpoint has a validation score yet; using the last (${last.id}).`,
-        };
-  }
-  const found = all.find((c) => c.id === ref);
-  if (found === undefined) {
+  const picked = selectCheckpoint(all, ref);
+  if (picked === undefined) {
     throw new AppError(
       ErrorCode.NotFound,
       `Run "${loc.run.name}" has no checkpoint ${ref}; it has ${all.map((c) => c.id).join(', ')} (or use best / last).`,
     );
   }
-  return { info: found };
+  return picked;
 }
 
 /** A decoder over one checkpoint, served by the engine worker. */
 export interface CliDecoder {
   translateMany(
     texts: readonly string[],
-    options: {
-      mode: DecodeMode;
-      beamSize?: number;
-      alpha?: number;
-      nbest?: number;
-      cache?: boolean;
-      onProgress?: (done: number, total: number) => void;
-    },
+    settings: Omit<DecodeSettings, 'attention'>,
+    onProgress?: (done: number, total: number) => void,
   ): Promise<{ translations: Omit<Translation, 'checkpoint' | 'ms'>[]; truncated: number }>;
   dispose(): void;
 }
@@ -114,9 +98,9 @@ export async function openDecoder(
   const engine = await host.start();
   const tokenizerPath = await tokenizerPathFor(loc.home, loc.run);
   const decoder: CliDecoder = {
-    translateMany: async (texts, options) => {
+    translateMany: async (texts, settings, onProgress) => {
       const off = host.onEvent((e) => {
-        if (e.type === 'translateProgress') options.onProgress?.(e.done, e.total);
+        if (e.type === 'translateProgress') onProgress?.(e.done, e.total);
       });
       try {
         return await host.call('translateMany', {
@@ -124,11 +108,7 @@ export async function openDecoder(
           tokenizerPath,
           checkpoint,
           texts: [...texts],
-          mode: options.mode,
-          ...(options.beamSize !== undefined ? { beamSize: options.beamSize } : {}),
-          ...(options.alpha !== undefined ? { alpha: options.alpha } : {}),
-          ...(options.nbest !== undefined ? { nbest: options.nbest } : {}),
-          ...(options.cache !== undefined ? { cache: options.cache } : {}),
+          ...settings,
         });
       } finally {
         off();
@@ -137,19 +117,6 @@ export async function openDecoder(
     dispose: () => void host.dispose(),
   };
   return { decoder, engine };
-}
-
-/** Parses a non-negative number argument (e.g. --alpha). */
-export function parseNumberArg(name: string, value: string | undefined): number | undefined {
-  if (value === undefined) return undefined;
-  const n = Number(value);
-  if (value.trim() === '' || !Number.isFinite(n) || n < 0) {
-    throw new AppError(
-      ErrorCode.InvalidArgument,
-      `--${name} must be a number of at least 0; got ${value}.`,
-    );
-  }
-  return n;
 }
 
 /** Turns a failure into a message on stderr and the CLI's exit code (2: the user can fix it). */

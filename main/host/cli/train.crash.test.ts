@@ -26,8 +26,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MetricRecord } from '../../../shared/types';
 import { readMetrics } from '../../runFolder/metricsLog';
 import { RunsService } from '../services/runs';
-import { checkpointsDir, readCheckpoint, scanCheckpoints } from '../../runFolder/checkpointIO';
-import { rng } from '../../runFolder/checkpointIO.fixture';
+import { checkpointsDir, readCheckpoint, scanCheckpoints } from '../../runFolder/checkpointStore';
+import { rng } from '../../runFolder/checkpoint.fixture';
 import { sampleCorpus } from './train';
 
 const here = path.dirname(fileURLToPath(import.meta.url));

@@ -17,31 +17,55 @@ import {
   type TrainConfig,
   type TrainProgress,
 } from '../../../shared/types';
+import { IMPORT_FIELDS } from '../../../shared/schema/importOptions';
+import { RESUME_OVERRIDABLE, TRAIN_FIELDS } from '../../../shared/schema/train';
 import { defaultHome } from '../services/home';
 import { createStudio, type Studio } from '../studio';
 import { parseBackend, parseCommandArgs, parseIntArg } from './args';
+import { asFlag, flagFields, flagHelp, flagOptions, parseFlags } from './settingFlags';
+
+/** The training settings train takes as flags, on top of the preset's. */
+const TRAIN_FLAGS = flagFields(
+  TRAIN_FIELDS.maxSteps,
+  TRAIN_FIELDS.batchTokens,
+  TRAIN_FIELDS.lrFactor,
+  TRAIN_FIELDS.warmupSteps,
+  TRAIN_FIELDS.checkpointEvery,
+  TRAIN_FIELDS.validEvery,
+  TRAIN_FIELDS.bleuEvery,
+);
+/** The import's vocabulary size, as train names it; its default here is the preset's. */
+const VOCAB_FLAG = asFlag(IMPORT_FIELDS.vocabSize, 'vocab');
+const RESUME_FLAGS = TRAIN_FLAGS.filter((f) =>
+  (RESUME_OVERRIDABLE as readonly string[]).includes(f.key),
+);
+const PRESET_DEFAULT = { defaultNote: "the preset's", indent: 26 };
 
 export const TRAIN_HELP = `Usage: npm run train -- [--src FILE --tgt FILE] [--valid-src FILE --valid-tgt FILE]
                         [--preset tiny|small|base] [--max-steps N] [--batch-tokens N]
                         [--out HOME] [--backend NAME] [--name NAME]
                         [--checkpoint-every N] [--valid-every N] [--bleu-every N]
                         [--progress-every-ms MS]
-       npm run train -- --resume RUN_DIR [--max-steps N] [--lr-factor X]
+       npm run train -- --resume RUN_DIR [--max-steps N] [--lr-factor X] [--from-scratch]
 
 Trains an encoder-decoder Transformer headless and prints one live progress line.
 With no --src/--tgt it trains on the sample corpus in resources/sample.
   --src, --tgt            aligned source and target files (one sentence per line; .gz ok)
   --valid-src, --valid-tgt  your own validation files (default: a seeded 5% of the pairs)
   --preset                tiny (default), small or base (the paper's base model)
-  --max-steps, --batch-tokens, --lr-factor, --warmup  override the preset
-  --checkpoint-every, --valid-every, --bleu-every (0 = no BLEU)  override the preset
+${flagHelp(TRAIN_FLAGS, PRESET_DEFAULT)}
   --progress-every-ms MS  without a terminal, print the progress line at most this often
                           (default 5000; 0 = every progress event)
-  --vocab N               BPE vocabulary size (default: the preset's)
+${flagHelp([VOCAB_FLAG], PRESET_DEFAULT)}
   --out HOME              the studio home to write datasets/ and runs/ into
                           (default: the desktop app's, so the studio shows the run)
   --backend               auto (default), tensorflow-gpu, tensorflow, wasm or cpu
-  --resume RUN_DIR        continue a run from its last checkpoint (explicit overrides allowed)`;
+  --resume RUN_DIR        continue a run from its newest good checkpoint (explicit overrides
+                          allowed); damaged checkpoints are named and set aside in
+                          checkpoints/.damaged. Of the settings above, a resume may change
+                          ${RESUME_FLAGS.map((f) => `--${f.flag}`).join(', ')}
+  --from-scratch          with --resume: when no checkpoint can be resumed, train again from
+                          step 0 instead of refusing`;
 
 /** resources/sample, from source (main/cli) or a build (out/main). */
 export function sampleCorpus(): { src: string; tgt: string } {
@@ -111,8 +135,8 @@ function datasetNameFor(files: string[]): string {
 async function trainAndReport(
   studio: Studio,
   run: RunInfo,
-  overrides: Partial<TrainConfig>,
   progressEveryMs: number,
+  resume?: { overrides: Partial<TrainConfig>; fromScratch: boolean },
 ): Promise<RunInfo> {
   const tty = process.stdout.isTTY === true;
   let valid: number | undefined;
@@ -148,7 +172,14 @@ async function trainAndReport(
   process.on('SIGINT', onSigint);
   try {
     const ended = studio.controller.waitForEnd(run.id);
-    const started = await studio.controller.start(run.id, overrides);
+    const started = await studio.controller.start(
+      run.id,
+      resume?.overrides ?? {},
+      resume?.fromScratch === true ? { fromScratch: true } : {},
+    );
+    // What the resume rejected and set aside, or that it starts over (run.json keeps it too).
+    const note = started.history?.at(-1)?.note;
+    if (resume !== undefined && note !== undefined) console.warn(note);
     console.log(
       `Training "${started.name}" on ${started.backend} from step ${started.step} to ${started.train.maxSteps}` +
         ` (${run.model.encoderLayers}+${run.model.decoderLayers} layers, d_model ${run.model.dModel}, ${run.model.heads} heads)`,
@@ -170,19 +201,13 @@ export async function runTrainCommand(argv: string[]): Promise<number> {
     'valid-src': { type: 'string' },
     'valid-tgt': { type: 'string' },
     preset: { type: 'string' },
-    'max-steps': { type: 'string' },
-    'batch-tokens': { type: 'string' },
-    'lr-factor': { type: 'string' },
-    warmup: { type: 'string' },
-    vocab: { type: 'string' },
+    ...flagOptions([...TRAIN_FLAGS, VOCAB_FLAG]),
     out: { type: 'string' },
     home: { type: 'string' },
     backend: { type: 'string' },
     name: { type: 'string' },
     resume: { type: 'string' },
-    'checkpoint-every': { type: 'string' },
-    'valid-every': { type: 'string' },
-    'bleu-every': { type: 'string' },
+    'from-scratch': { type: 'boolean' },
     'progress-every-ms': { type: 'string' },
     help: { type: 'boolean' },
   });
@@ -197,30 +222,16 @@ export async function runTrainCommand(argv: string[]): Promise<number> {
       `--preset ${values.preset} is not a preset; use tiny, small or base.`,
     );
   }
-  const overrides: Partial<TrainConfig> = {};
-  const maxSteps = parseIntArg('max-steps', values['max-steps'], 1);
-  if (maxSteps !== undefined) overrides.maxSteps = maxSteps;
-  const batchTokens = parseIntArg('batch-tokens', values['batch-tokens'], 16);
-  if (batchTokens !== undefined) overrides.batchTokens = batchTokens;
-  const warmup = parseIntArg('warmup', values.warmup, 1);
-  if (warmup !== undefined) overrides.warmupSteps = warmup;
-  const checkpointEvery = parseIntArg('checkpoint-every', values['checkpoint-every'], 1);
-  if (checkpointEvery !== undefined) overrides.checkpointEvery = checkpointEvery;
-  const validEvery = parseIntArg('valid-every', values['valid-every'], 1);
-  if (validEvery !== undefined) overrides.validEvery = validEvery;
-  const bleuEvery = parseIntArg('bleu-every', values['bleu-every'], 0);
-  if (bleuEvery !== undefined) overrides.bleuEvery = bleuEvery;
+  // Each flag within its setting's range; the rest are the preset's.
+  const overrides = parseFlags<TrainConfig>(TRAIN_FLAGS, values);
   const progressEveryMs = parseIntArg('progress-every-ms', values['progress-every-ms'], 0) ?? 5000;
-  if (values['lr-factor'] !== undefined) {
-    const lr = Number(values['lr-factor']);
-    if (!(lr > 0))
-      throw new AppError(
-        ErrorCode.InvalidArgument,
-        `--lr-factor must be a positive number; got ${values['lr-factor']}.`,
-      );
-    overrides.lrFactor = lr;
-  }
 
+  if (values['from-scratch'] === true && values.resume === undefined) {
+    throw new AppError(
+      ErrorCode.InvalidArgument,
+      '--from-scratch only applies to --resume RUN_DIR; a new run always starts at step 0.',
+    );
+  }
   if (values.resume !== undefined) {
     const runDir = resolve(values.resume);
     if (!existsSync(join(runDir, 'run.json'))) {
@@ -236,8 +247,8 @@ export async function runTrainCommand(argv: string[]): Promise<number> {
       const final = await trainAndReport(
         studio,
         await studio.runs.get(basename(runDir)),
-        overrides,
         progressEveryMs,
+        { overrides, fromScratch: values['from-scratch'] === true },
       );
       return report(final, runDir);
     } finally {
@@ -263,7 +274,8 @@ export async function runTrainCommand(argv: string[]): Promise<number> {
     );
   }
   const vocab =
-    parseIntArg('vocab', values.vocab, 8) ?? (sample ? 1000 : PRESETS[preset].vocabSize);
+    parseFlags<{ vocabSize: number }>([VOCAB_FLAG], values).vocabSize ??
+    (sample ? 1000 : PRESETS[preset].vocabSize);
 
   const home = resolve(values.out ?? values.home ?? defaultHome());
   const studio = createStudio({ home, backend: parseBackend(values.backend) });
@@ -291,7 +303,7 @@ export async function runTrainCommand(argv: string[]): Promise<number> {
       ...(values.name !== undefined ? { name: values.name } : {}),
       ...(Object.keys(overrides).length > 0 ? { train: overrides } : {}),
     });
-    const final = await trainAndReport(studio, run, {}, progressEveryMs);
+    const final = await trainAndReport(studio, run, progressEveryMs);
     return report(final, studio.runs.runDir(run.id));
   } finally {
     await studio.dispose();

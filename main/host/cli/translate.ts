@@ -1,33 +1,32 @@
 /**
- * `npm run translate -- --run DIR [--checkpoint STEP|best|last] [--beam 4] [--alpha 0.6]
- * [--nbest 3] "sentence" ...`, or one sentence per line on stdin. Prints one line per input;
+ * `npm run translate -- --run DIR [--checkpoint STEP|best|last] [--beam B] [--alpha A]
+ * [--nbest N] "sentence" ...`, or one sentence per line on stdin. Prints one line per input;
  * with --nbest above 1, Moses-style n-best lines `i ||| text ||| score ||| logprob`.
  */
-import { parseBackend, parseCommandArgs, parseIntArg } from './args';
-import { findRun, openDecoder, parseNumberArg, pickCheckpoint, reportFailure } from './runDecoder';
+import { parseBackend, parseCommandArgs } from './args';
+import { findRun, openDecoder, pickCheckpoint, reportFailure } from './runDecoder';
+import { DECODE_FLAGS, parseDecodeFlags, type CliDecodeSettings } from './decodeFlags';
+import { flagHelp, flagOptions } from './settingFlags';
 import { AppError, ErrorCode } from '../../../shared/errors';
+import { DEFAULT_CHECKPOINT_REF } from '../../../shared/schema/decode';
+
+const FLAGS = [DECODE_FLAGS.beamSize, DECODE_FLAGS.alpha, DECODE_FLAGS.nbest, DECODE_FLAGS.cache];
 
 const USAGE = `Usage: npm run translate -- --run DIR [options] ["sentence" ...]
 
-  Translates the sentences given, or one sentence per line from stdin.
+  Translates the sentences given, or one sentence per line from stdin. With --nbest above 1
+  it prints "index ||| text ||| score ||| logprob" lines.
 
   --run DIR             the run's folder (runs/<id> under the studio home), or a run id
-  --checkpoint C        a step (e.g. 3000), an averaged id, best or last (default best)
-  --beam B              beam width (default 4; 1 is greedy decoding)
-  --alpha A             length penalty ((5 + len) / 6)^A (default 0.6)
-  --nbest N             hypotheses per sentence, at most B (default 1); N > 1 prints
-                        "index ||| text ||| score ||| logprob" lines
-  --no-cache            decode without the key/value cache (slower; the reference)
+  --checkpoint C        a step (e.g. 3000), an averaged id, best or last (default ${DEFAULT_CHECKPOINT_REF})
+${flagHelp(FLAGS)}
   --backend NAME        auto, tensorflow-gpu, tensorflow, wasm or cpu (default auto)
 `;
 
 const OPTIONS = {
   run: { type: 'string' },
   checkpoint: { type: 'string' },
-  beam: { type: 'string' },
-  alpha: { type: 'string' },
-  nbest: { type: 'string' },
-  'no-cache': { type: 'boolean' },
+  ...flagOptions(FLAGS),
   backend: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
@@ -35,10 +34,8 @@ const OPTIONS = {
 export interface TranslateArgs {
   run: string;
   checkpoint: string;
-  beam: number;
-  alpha: number;
-  nbest: number;
-  cache: boolean;
+  /** Complete: the defaults are filled in here, where the arguments arrive. */
+  settings: CliDecodeSettings;
   backend: ReturnType<typeof parseBackend>;
   sentences: string[] | null;
 }
@@ -50,21 +47,10 @@ export function parseTranslateArgs(argv: string[]): TranslateArgs | 'help' {
   if (values.run === undefined) {
     throw new AppError(ErrorCode.InvalidArgument, 'translate: --run DIR is required (see --help).');
   }
-  const beam = parseIntArg('beam', values.beam, 1) ?? 4;
-  const nbest = parseIntArg('nbest', values.nbest, 1) ?? 1;
-  if (nbest > beam) {
-    throw new AppError(
-      ErrorCode.InvalidArgument,
-      `--nbest ${nbest} needs a beam at least as wide; got --beam ${beam}.`,
-    );
-  }
   return {
     run: values.run,
-    checkpoint: values.checkpoint ?? 'best',
-    beam,
-    alpha: parseNumberArg('alpha', values.alpha) ?? 0.6,
-    nbest,
-    cache: values['no-cache'] !== true,
+    checkpoint: values.checkpoint ?? DEFAULT_CHECKPOINT_REF,
+    settings: parseDecodeFlags(FLAGS, values),
     backend: parseBackend(values.backend),
     sentences: positionals.length > 0 ? positionals : null,
   };
@@ -99,13 +85,7 @@ export async function runTranslateCommand(argv: string[]): Promise<number> {
     const sentences = args.sentences ?? (await readStdinLines());
     const { decoder } = await openDecoder(loc, picked.info.id, args.backend);
     try {
-      const { translations, truncated } = await decoder.translateMany(sentences, {
-        mode: args.beam === 1 ? 'greedy' : 'beam',
-        beamSize: args.beam,
-        alpha: args.alpha,
-        nbest: args.nbest,
-        cache: args.cache,
-      });
+      const { translations, truncated } = await decoder.translateMany(sentences, args.settings);
       if (truncated > 0) {
         process.stderr.write(
           `${truncated} input line(s) were longer than the model reads and were cut.\n`,
@@ -113,7 +93,7 @@ export async function runTranslateCommand(argv: string[]): Promise<number> {
       }
       const out: string[] = [];
       translations.forEach((t, i) => {
-        if (args.nbest === 1) {
+        if (args.settings.nbest === 1) {
           out.push(t.hypotheses[0]?.text ?? '');
           return;
         }

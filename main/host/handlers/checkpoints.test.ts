@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Translation, TranslateRequest } from '../../../shared/types';
 import { sampleCorpus } from '../cli/train';
-import { readCheckpoint } from '../../runFolder/checkpointIO';
+import { readCheckpoint } from '../../runFolder/checkpointStore';
 import { createStudio, type Studio } from '../studio';
 
 let home: string;

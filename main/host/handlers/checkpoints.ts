@@ -1,14 +1,17 @@
 /**
  * Checkpoint calls: list (best marked), average, delete, export to one .tstudio file, import.
+ * Where an export may be written and which file an import may read is the file policy's
+ * call (main/host/fileAccess.ts).
  */
 import { mkdir } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname } from 'node:path';
 import type { ApiHandlers } from '../../../shared/api';
 import type { EventHub } from '../events';
+import type { FileAccess } from '../fileAccess';
 import { averageCheckpoints } from '../../runFolder/averaging';
 import { EXPORT_EXTENSION, exportCheckpoint, importCheckpoint } from '../services/checkpoints';
 import type { RunsService } from '../services/runs';
-import { deleteCheckpoint } from '../../runFolder/checkpointIO';
+import { deleteCheckpoint } from '../../runFolder/checkpointStore';
 
 type CheckpointHandlers = Pick<
   ApiHandlers,
@@ -23,6 +26,7 @@ export function checkpointHandlers(
   home: string,
   runs: RunsService,
   events: EventHub,
+  files: FileAccess,
 ): CheckpointHandlers {
   return {
     checkpointsList: ({ runId }) => runs.checkpoints(runId),
@@ -34,21 +38,21 @@ export function checkpointHandlers(
     },
 
     async checkpointDelete({ runId, id }) {
-      await runs.get(runId);
-      await deleteCheckpoint(runs.runDir(runId), id);
+      const { id: checkpoint } = await runs.resolveCheckpoint(runId, id);
+      await deleteCheckpoint(runs.runDir(runId), checkpoint);
       events.emit('checkpoints', { runId });
     },
 
     async checkpointExport({ runId, id, path }) {
+      // Where it may go is settled first: a refused path costs nothing and names no run.
+      const out = await files.exportTarget(path, `${runId}-${id}${EXPORT_EXTENSION}`);
       const run = await runs.get(runId);
-      const exportsDir = join(home, 'exports');
-      await mkdir(exportsDir, { recursive: true });
-      const out = path ?? join(exportsDir, `${run.id}-${id}${EXPORT_EXTENSION}`);
+      await mkdir(dirname(out), { recursive: true });
       const { file } = await exportCheckpoint(home, run, id, out);
       return { path: file };
     },
 
-    checkpointImport: ({ path, name }) =>
-      importCheckpoint(runs, path, name === undefined ? {} : { name }),
+    checkpointImport: async ({ path, name }) =>
+      importCheckpoint(runs, await files.readable(path), name === undefined ? {} : { name }),
   };
 }

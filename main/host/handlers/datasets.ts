@@ -2,15 +2,15 @@
  * Dataset calls: preview, import with progress and cancel, list, stats, rename, delete, and the
  * chunked upload web mode uses in place of a dropped file's path.
  */
-import { randomBytes } from 'node:crypto';
-import { appendFile, mkdir, rm } from 'node:fs/promises';
-import { basename, join } from 'node:path';
 import type { ApiHandlers } from '../../../shared/api';
 import { AppError, ErrorCode } from '../../../shared/errors';
-import type { DatasetService } from '../../importer/datasets';
+import type { ValidationOptions } from '../../../shared/types';
+import type { DatasetService } from '../services/datasets';
 import { importInWorker } from '../services/importRunner';
 import type { RunsService } from '../services/runs';
 import type { EventHub } from '../events';
+import type { FileAccess } from '../fileAccess';
+import type { UploadStore } from '../services/uploads';
 
 type DatasetHandlers = Pick<
   ApiHandlers,
@@ -24,25 +24,37 @@ type DatasetHandlers = Pick<
   | 'uploadFile'
 >;
 
-/** Largest upload accepted in web mode (the import itself streams; this only bounds disk). */
-const MAX_UPLOAD_BYTES = 4 * 1024 ** 3;
-
 export function datasetHandlers(
   home: string,
   datasets: DatasetService,
   runs: RunsService,
   events: EventHub,
+  files: FileAccess,
+  uploads: UploadStore,
 ): DatasetHandlers {
   const imports = new Map<string, AbortController>();
-  const uploads = new Map<string, { path: string; bytes: number }>();
-  const uploadsDir = join(home, 'uploads');
+
+  /** The files and the validation files of a preview or import, as the file policy allows them. */
+  const allowed = async <O extends { validation?: ValidationOptions }>(
+    paths: string[],
+    options: O,
+  ): Promise<{ paths: string[]; options: O }> => {
+    const resolved = await Promise.all(paths.map((p) => files.readable(p)));
+    const validation = options.validation;
+    if (validation === undefined || !('files' in validation)) return { paths: resolved, options };
+    const validationFiles = await Promise.all(validation.files.map((p) => files.readable(p)));
+    return { paths: resolved, options: { ...options, validation: { files: validationFiles } } };
+  };
 
   return {
     datasetsList: () => datasets.list(),
     datasetStats: ({ id }) => datasets.stats(id),
-    datasetPreview: ({ files, options }) => datasets.preview(files, options ?? {}),
+    async datasetPreview(input) {
+      const { paths, options } = await allowed(input.files, input.options ?? {});
+      return datasets.preview(paths, options);
+    },
 
-    async datasetImport({ importId, files, options }) {
+    async datasetImport({ importId, ...input }) {
       if (imports.has(importId)) {
         throw new AppError(
           ErrorCode.InvalidArgument,
@@ -52,7 +64,8 @@ export function datasetHandlers(
       const controller = new AbortController();
       imports.set(importId, controller);
       try {
-        return await importInWorker(home, files, options ?? {}, {
+        const { paths, options } = await allowed(input.files, input.options ?? {});
+        return await importInWorker(home, paths, options, {
           signal: controller.signal,
           onProgress: (progress) => events.emit('importProgress', { importId, ...progress }),
         });
@@ -74,37 +87,6 @@ export function datasetHandlers(
       await datasets.delete(id, { force: force ?? false, inUseBy: users });
     },
 
-    async uploadFile({ uploadId, name, chunk, last }) {
-      let upload = uploadId ? uploads.get(uploadId) : undefined;
-      if (uploadId && !upload) {
-        throw new AppError(
-          ErrorCode.NotFound,
-          `Upload ${uploadId} is not in progress; start the upload again.`,
-        );
-      }
-      if (!upload) {
-        const id = randomBytes(8).toString('hex');
-        const dir = join(uploadsDir, id);
-        await mkdir(dir, { recursive: true });
-        // Keep the user's file name: it carries the language (train.en, x.de-en.tsv).
-        upload = { path: join(dir, basename(name).replace(/[/\\]/g, '_') || 'upload'), bytes: 0 };
-        uploads.set(id, upload);
-        uploadId = id;
-      }
-      const data = Buffer.from(chunk, 'base64');
-      upload.bytes += data.length;
-      if (upload.bytes > MAX_UPLOAD_BYTES) {
-        uploads.delete(uploadId!);
-        await rm(join(uploadsDir, uploadId!), { recursive: true, force: true });
-        throw new AppError(
-          ErrorCode.InvalidArgument,
-          `${name} is larger than 4 GiB; import it with npm run import on the server instead.`,
-        );
-      }
-      await appendFile(upload.path, data);
-      if (!last) return { uploadId: uploadId! };
-      uploads.delete(uploadId!);
-      return { uploadId: uploadId!, path: upload.path };
-    },
+    uploadFile: (chunk) => uploads.append(chunk),
   };
 }

@@ -3,7 +3,7 @@
  * through the RunController, metrics for the charts, delete, and translate for the playground.
  */
 import type { ApiHandlers } from '../../../shared/api';
-import { modelConfigIssues, trainConfigIssues } from '../../../shared/config';
+import { memoryIssue, modelConfigIssues, trainConfigIssues } from '../../../shared/config';
 import { AppError, ErrorCode } from '../../../shared/errors';
 import {
   PRESETS,
@@ -14,7 +14,7 @@ import {
 import type { EngineHost } from '../EngineHost';
 import type { RunController } from '../runController';
 import { tokenizerPathFor } from '../services/checkpoints';
-import type { DatasetService } from '../../importer/datasets';
+import type { DatasetService } from '../services/datasets';
 import type { RunsService } from '../services/runs';
 
 type RunHandlers = Pick<
@@ -83,6 +83,12 @@ export function runHandlers(
         modelConfig.tieEmbeddings = false;
       const trainConfig: TrainConfig = { ...base.train, ...train };
       const issues = [...modelConfigIssues(modelConfig), ...trainConfigIssues(trainConfig)];
+      // Refused before it exists when the engine's backend is known to be too small for it
+      // (the run controller checks again once the engine has started).
+      const backend = engine.status.info?.backend;
+      const memory =
+        issues.length === 0 && backend ? memoryIssue(modelConfig, trainConfig, backend) : undefined;
+      if (memory) issues.push(memory);
       if (issues.length > 0) {
         throw new AppError(ErrorCode.InvalidConfig, issues.map((i) => i.message).join(' '), {
           field: issues[0]!.field,
@@ -98,7 +104,8 @@ export function runHandlers(
       });
     },
 
-    runStart: ({ runId, overrides }) => controller.start(runId, overrides ?? {}),
+    runStart: ({ runId, overrides, fromScratch }) =>
+      controller.start(runId, overrides ?? {}, fromScratch === true ? { fromScratch } : {}),
     runPause: ({ runId }) => controller.pause(runId),
     runResume: ({ runId }) => controller.resume(runId),
     runStop: ({ runId }) => controller.stop(runId),
@@ -118,7 +125,7 @@ export function runHandlers(
     async translate(request) {
       const run = await runs.get(request.runId);
       const checkpoints = await runs.checkpoints(run.id);
-      const which = request.checkpoint ?? 'best';
+      const which = request.checkpoint;
       const chosen =
         which === 'best'
           ? (checkpoints.find((c) => c.best) ?? checkpoints[checkpoints.length - 1])

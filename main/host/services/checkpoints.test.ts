@@ -3,13 +3,13 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ErrorCode } from '../../../shared/errors';
-import { listCheckpoints, readCheckpoint, writeCheckpoint } from '../../runFolder/checkpointIO';
+import { listCheckpoints, readCheckpoint, writeCheckpoint } from '../../runFolder/checkpointStore';
 import {
   fakeCheckpoint,
   TEST_MODEL,
   TEST_TOKENIZER_JSON,
   TEST_TRAIN,
-} from '../../runFolder/checkpointIO.fixture';
+} from '../../runFolder/checkpoint.fixture';
 import { sha256 } from '../../runFolder/atomicFs';
 import { averageCheckpoints } from '../../runFolder/averaging';
 import { applyRetention } from '../../runFolder/retention';

@@ -7,14 +7,18 @@ import * as path from 'node:path';
 import { AppError, ErrorCode } from '../../../shared/errors';
 import type { ModelConfig, RunInfo, TrainConfig } from '../../../shared/types';
 import {
-  readCheckpoint,
   readSafetensorsFile,
-  writeCheckpoint,
+  unwritableFile,
   writeSafetensorsFile,
-  type CheckpointRef,
   type TokenizerRef,
   type TrainingPosition,
-} from '../../runFolder/checkpointIO';
+} from '../../runFolder/checkpointFormat';
+import type { CheckpointSelector } from '../../runFolder/checkpointSelection';
+import {
+  readCheckpoint,
+  resolveCheckpointId,
+  writeCheckpoint,
+} from '../../runFolder/checkpointStore';
 import type { NamedTensor } from '../../../shared/namedTensor';
 import { fsyncDir, randomSuffix, sha256, TEMP_PREFIX } from '../../runFolder/atomicFs';
 import { averageId } from '../../runFolder/averaging';
@@ -70,17 +74,22 @@ const OPTIMIZER_PREFIX = 'optimizer.';
  * `withOptimizer`, the Adam moments and the training position are included too, so the
  * imported run can continue training; without, the file holds only what translating
  * needs (a weights-only checkpoint, e.g. an average, never carries optimiser state;
- * `withOptimizer` in the result says what was written). Written atomically.
+ * `withOptimizer` in the result says what was written). Written atomically; a place that
+ * cannot be written is a FileUnwritable error naming it.
+ *
+ * @param selector a step, a checkpoint id, best (per the run's early-stopping metric) or last
+ * @returns `checkpoint`: the id `selector` resolved to
  */
 export async function exportCheckpoint(
   home: string,
   run: RunInfo,
-  ref: CheckpointRef,
+  selector: CheckpointSelector,
   outFile: string,
   opts: { withOptimizer?: boolean } = {},
-): Promise<{ file: string; bytes: number; withOptimizer: boolean }> {
+): Promise<{ file: string; bytes: number; withOptimizer: boolean; checkpoint: string }> {
   const runDir = path.join(home, 'runs', run.id);
-  const ck = await readCheckpoint(runDir, ref, { optimizer: opts.withOptimizer ?? false });
+  const { id } = await resolveCheckpointId(runDir, selector, run.train.earlyStoppingMetric);
+  const ck = await readCheckpoint(runDir, id, { optimizer: opts.withOptimizer ?? false });
   const tokPath = await tokenizerPathFor(home, run);
   let tokenizerJson: string;
   try {
@@ -127,13 +136,19 @@ export async function exportCheckpoint(
     );
   }
   const dir = path.dirname(path.resolve(outFile));
-  await fsp.mkdir(dir, { recursive: true });
+  try {
+    await fsp.mkdir(dir, { recursive: true });
+  } catch (err) {
+    throw unwritableFile(dir, err);
+  }
   const tmp = path.join(dir, `${TEMP_PREFIX}${path.basename(outFile)}-${randomSuffix()}`);
   try {
-    const digest = await writeSafetensorsFile(tmp, tensors, meta);
-    await fsp.rename(tmp, outFile);
+    const digest = await writeSafetensorsFile(tmp, tensors, meta, outFile);
+    await fsp.rename(tmp, outFile).catch((err: unknown) => {
+      throw unwritableFile(outFile, err);
+    });
     await fsyncDir(dir);
-    return { file: outFile, bytes: digest.bytes, withOptimizer };
+    return { file: outFile, bytes: digest.bytes, withOptimizer, checkpoint: ck.info.id };
   } catch (err) {
     await fsp.rm(tmp, { force: true });
     throw err;

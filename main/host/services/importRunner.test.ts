@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ErrorCode } from '../../../shared/errors';
 import type { ImportProgress } from '../../../shared/types';
-import { createDatasetService } from '../../importer/datasets';
+import { createDatasetService } from './datasets';
 import { importInWorker } from './importRunner';
 
 const home = mkdtempSync(join(tmpdir(), 'studio-importer-'));

@@ -4,13 +4,14 @@ import * as path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ErrorCode } from '../../../shared/errors';
 import type { MetricRecord } from '../../../shared/types';
-import { writeCheckpoint, checkpointDir, MODEL_FILE } from '../../runFolder/checkpointIO';
+import { MODEL_FILE } from '../../runFolder/checkpointFormat';
+import { writeCheckpoint, checkpointDir } from '../../runFolder/checkpointStore';
 import {
   fakeCheckpoint,
   TEST_MODEL,
   TEST_TOKENIZER_JSON,
   TEST_TRAIN,
-} from '../../runFolder/checkpointIO.fixture';
+} from '../../runFolder/checkpoint.fixture';
 import { sha256 } from '../../runFolder/atomicFs';
 import {
   MetricsWriter,
@@ -147,6 +148,139 @@ describe('RunsService', () => {
     const plan = await runs.prepareResume(run.id);
     expect(plan).toMatchObject({ checkpoint: null, fromStep: 0, droppedMetrics: 2, changes: [] });
     expect(plan.run.history?.at(-1)?.note).toMatch(/restarts from step 0/);
+  });
+});
+
+describe('resume safety', () => {
+  /** A run with checkpoints 10, 20, 30 and metrics for steps 1..35. */
+  async function trainedRun(): Promise<{ id: string; dir: string }> {
+    const run = await runs.create(spec);
+    const dir = runs.runDir(run.id);
+    for (let s = 1; s <= 35; s++) await runs.appendMetrics(run.id, [train(s)]);
+    for (const s of [10, 20, 30]) {
+      await writeCheckpoint(dir, fakeCheckpoint(s, SHA, undefined, { validLoss: 40 / s }));
+    }
+    return { id: run.id, dir };
+  }
+
+  /** Every file of the run folder with its bytes, for "nothing was written". */
+  async function snapshot(dir: string): Promise<Map<string, string>> {
+    const out = new Map<string, string>();
+    const walk = async (d: string): Promise<void> => {
+      for (const e of await fsp.readdir(d, { withFileTypes: true })) {
+        const p = path.join(d, e.name);
+        if (e.isDirectory()) await walk(p);
+        else out.set(path.relative(dir, p), (await fsp.readFile(p)).toString('base64'));
+      }
+    };
+    await walk(dir);
+    return out;
+  }
+
+  async function truncate(dir: string, step: number): Promise<void> {
+    const f = path.join(checkpointDir(dir, step), MODEL_FILE);
+    await fsp.truncate(f, (await fsp.stat(f)).size - 5);
+  }
+
+  it('validates settings before writing: an out-of-range override leaves every file byte-identical', async () => {
+    const { id, dir } = await trainedRun();
+    await truncate(dir, 30);
+    await fsp.mkdir(path.join(dir, 'checkpoints', '.tmp-40-dead'));
+    const before = await snapshot(dir);
+    const runJson = await fsp.readFile(path.join(dir, 'run.json'));
+    await expect(runs.prepareResume(id, { lrFactor: 1000, maxSteps: 900 })).rejects.toMatchObject({
+      code: ErrorCode.InvalidConfig,
+      message: expect.stringMatching(
+        /^learning-rate factor must be between .*; got 1000\. The run was not changed\.$/,
+      ),
+    });
+    await expect(runs.prepareResume(id, { checkpointEvery: 0 })).rejects.toMatchObject({
+      code: ErrorCode.InvalidConfig,
+    });
+    await expect(runs.prepareResume(id, { maxSteps: 20 })).rejects.toThrow(/raise max steps/);
+    await expect(runs.prepareResume(id, { warmupSteps: 3 } as never)).rejects.toThrow(
+      /"warmupSteps" cannot be changed on resume/,
+    );
+    expect(await fsp.readFile(path.join(dir, 'run.json'))).toEqual(runJson);
+    expect(await snapshot(dir)).toEqual(before);
+  });
+
+  it('resumes from the newest good checkpoint and sets the damaged newer one aside, named in history', async () => {
+    const { id, dir } = await trainedRun();
+    await truncate(dir, 30);
+    const plan = await runs.prepareResume(id);
+    expect(plan.checkpoint?.id).toBe('20');
+    expect(plan.rejected).toEqual([
+      {
+        id: '30',
+        reason: expect.stringMatching(/^model\.safetensors has \d+ bytes, \d+ recorded$/),
+        movedTo: expect.stringMatching(/^checkpoints\/\.damaged\/30-\d{8}T\d{9}Z$/),
+        setAsideAt: expect.any(String),
+      },
+    ]);
+    expect(await fsp.readdir(path.join(dir, plan.rejected[0]!.movedTo))).toEqual(
+      expect.arrayContaining([MODEL_FILE, 'optimizer.safetensors', 'state.json', 'damage.json']),
+    );
+    expect((await runs.checkpoints(id)).map((c) => c.id)).toEqual(['10', '20']);
+    expect(plan.run.history?.at(-1)?.note).toBe(
+      `Rejected damaged checkpoint 30 (${plan.rejected[0]!.reason}); set aside (30 to ${plan.rejected[0]!.movedTo}).`,
+    );
+  });
+
+  it('refuses to start over from step 0 when every checkpoint is damaged, unless from scratch', async () => {
+    const { id, dir } = await trainedRun();
+    for (const s of [10, 20, 30]) await truncate(dir, s);
+    const before = await snapshot(dir);
+    const refused = runs.prepareResume(id, { maxSteps: 900 });
+    await expect(refused).rejects.toMatchObject({ code: ErrorCode.CheckpointInvalid });
+    await expect(refused).rejects.toThrow(
+      /would start over from step 0\. Rejected as damaged: 30 \(model\.safetensors has \d+ bytes, \d+ recorded\); 20 \(.*\); 10 \(.*\)\. Nothing was changed; start it from scratch/,
+    );
+    expect(await snapshot(dir)).toEqual(before);
+
+    const plan = await runs.prepareResume(id, { maxSteps: 900 }, { fromScratch: true });
+    expect(plan).toMatchObject({ checkpoint: null, fromStep: 0, droppedMetrics: 35 });
+    expect(plan.rejected.map((r) => r.id)).toEqual(['30', '20', '10']);
+    expect(await fsp.readdir(path.join(dir, 'checkpoints'))).toEqual(['.damaged']);
+    expect((await fsp.readdir(path.join(dir, 'checkpoints', '.damaged'))).sort()).toEqual(
+      plan.rejected.map((r) => path.basename(r.movedTo)).sort(),
+    );
+    expect(plan.run.history?.at(-1)?.note).toMatch(
+      /^Rejected damaged checkpoints 30 .*; 20 .*; 10 .*; set aside \(30 to checkpoints\/\.damaged\/30-.*\)\. No complete checkpoint: training restarts from step 0\.$/,
+    );
+  });
+
+  it('refuses a run whose only checkpoint holds weights only, unless from scratch', async () => {
+    const run = await runs.create(spec);
+    const input = fakeCheckpoint(10, SHA);
+    const { position: _drop, ...state } = input.state;
+    await writeCheckpoint(runs.runDir(run.id), { weights: input.weights, optimizer: [], state });
+    await expect(runs.prepareResume(run.id)).rejects.toThrow(
+      /10 holds no optimiser state \(weights only\)/,
+    );
+    expect((await runs.prepareResume(run.id, {}, { fromScratch: true })).fromStep).toBe(0);
+  });
+
+  it('resolves best and last to checkpoint ids, and leaves a step or id as it is', async () => {
+    const { id } = await trainedRun();
+    await writeCheckpoint(runs.runDir(id), {
+      ...fakeCheckpoint(30, SHA),
+      id: 'avg-20-30',
+      optimizer: [],
+      state: { ...fakeCheckpoint(30, SHA).state, averagedFrom: [20, 30] },
+    });
+    // validLoss 40 / step: 30 is best (lowest); the average sorts after 30 and is last.
+    expect(await runs.resolveCheckpoint(id, 'best')).toEqual({ id: '30' });
+    expect(await runs.resolveCheckpoint(id, 'last')).toEqual({ id: 'avg-20-30' });
+    expect(await runs.resolveCheckpoint(id, 20)).toEqual({ id: '20' });
+    expect(await runs.resolveCheckpoint(id, '999')).toEqual({ id: '999' });
+    await expect(runs.resolveCheckpoint(id, '../x')).rejects.toMatchObject({
+      code: ErrorCode.InvalidArgument,
+    });
+    const empty = await runs.create(spec);
+    await expect(runs.resolveCheckpoint(empty.id, 'best')).rejects.toMatchObject({
+      code: ErrorCode.NotFound,
+    });
   });
 });
 

@@ -12,7 +12,6 @@ import type {
   BackendName,
   ModelConfig,
   PresetName,
-  ResumeOverrideField,
   RunHistoryEntry,
   RunInfo,
   RunStatus,
@@ -20,13 +19,13 @@ import type {
   CheckpointInfo,
   MetricRecord,
 } from '../../../shared/types';
+import type { CheckpointSelector } from '../../runFolder/checkpointSelection';
 import {
   checkpointsDir,
   listCheckpoints,
-  readCheckpointState,
-  verifyCheckpoint,
-  type CheckpointState,
-} from '../../runFolder/checkpointIO';
+  resolveCheckpointId,
+} from '../../runFolder/checkpointStore';
+import { setAsideDamaged, type SetAsideCheckpoint } from '../../runFolder/damagedCheckpoints';
 import { fsyncDir, removeAtomic, removeLeftovers, writeJsonAtomic } from '../../runFolder/atomicFs';
 import {
   readMetrics,
@@ -34,6 +33,13 @@ import {
   appendMetrics,
   type MetricsRead,
 } from '../../runFolder/metricsLog';
+import {
+  planResume,
+  resumeNote,
+  type ResumeDraft,
+  type ResumeOptions,
+  type ResumeOverrides,
+} from './resumePlan';
 
 export const RUNS_DIR = 'runs';
 export const RUN_FILE = 'run.json';
@@ -49,37 +55,14 @@ export interface RunSpec {
   train: TrainConfig;
 }
 
-/** Settings that may be changed on resume; anything else would break exact continuation. */
-export type ResumeOverrides = Partial<Pick<TrainConfig, ResumeOverrideField>>;
-
-const OVERRIDABLE: readonly ResumeOverrideField[] = [
-  'lrFactor',
-  'maxSteps',
-  'validEvery',
-  'bleuEvery',
-  'checkpointEvery',
-  'keepLast',
-  'patience',
-];
-
-/** What the engine needs to continue a run. */
-export interface ResumePlan {
+/** What the engine needs to continue a run: the draft of resumePlan.ts, once written. */
+export interface ResumePlan extends Omit<ResumeDraft, 'rejected'> {
   run: RunInfo;
   runDir: string;
-  /** The newest complete, verified, resumable checkpoint; null = start from step 0. */
-  checkpoint: CheckpointInfo | null;
-  /** Its state.json (position, configs, tokenizer reference); null with no checkpoint. */
-  state: CheckpointState | null;
-  /** The step training continues after. */
-  fromStep: number;
-  model: ModelConfig;
-  /** The checkpoint's training config plus the explicit overrides. */
-  train: TrainConfig;
-  changes: NonNullable<RunHistoryEntry['changes']>;
   /** Metric records past `fromStep` that were dropped so steps are not logged twice. */
   droppedMetrics: number;
-  /** Newer checkpoints skipped because they failed the full integrity check, with why. */
-  rejected: { id: string; reason: string }[];
+  /** Damaged checkpoints (newest first) with why, and where they were set aside. */
+  rejected: SetAsideCheckpoint[];
 }
 
 /** Lower-case words of a name, for readable run ids. */
@@ -333,91 +316,53 @@ export class RunsService {
   }
 
   /**
-   * Prepares a resume: picks the newest resumable checkpoint that passes the full
-   * integrity check (sizes and sha256), clears leftovers of a killed writer, drops metric
-   * records past its step, applies explicit `overrides` to its training config and logs
-   * them in run.json's history. The engine then loads the checkpoint with
-   * `readCheckpoint(plan.runDir, plan.checkpoint.id)` (or starts fresh when it is null).
-   * Call it only while no engine is writing into the run.
+   * The checkpoint id `selector` names in run `id`: best (per the run's early-stopping
+   * metric) and last are looked up; a step or id is returned as is, checked as a name.
    */
-  async prepareResume(id: string, overrides: ResumeOverrides = {}): Promise<ResumePlan> {
+  async resolveCheckpoint(
+    id: string,
+    selector: CheckpointSelector,
+  ): Promise<{ id: string; note?: string }> {
+    const run = await this.get(id);
+    return resolveCheckpointId(this.runDir(id), selector, run.train.earlyStoppingMetric);
+  }
+
+  /**
+   * Prepares a resume: plans it without writing (resumePlan.ts: the newest resumable
+   * checkpoint that passes the full integrity check, the damaged ones rejected with why,
+   * the overrides validated), then clears leftovers of a killed writer, sets the damaged
+   * checkpoints aside in checkpoints/.damaged, drops metric records past the step and
+   * writes run.json once (config, step, a 'resumed' history entry). A refused resume
+   * changes nothing. The engine then loads `readCheckpoint(plan.runDir, plan.checkpoint.id)`
+   * (or starts fresh when it is null). Call it only while no engine is writing into the run.
+   */
+  async prepareResume(
+    id: string,
+    overrides: ResumeOverrides = {},
+    opts: ResumeOptions = {},
+  ): Promise<ResumePlan> {
     const run = await this.get(id);
     const runDir = this.runDir(id);
-    for (const key of Object.keys(overrides)) {
-      if (!OVERRIDABLE.includes(key as ResumeOverrideField)) {
-        throw new AppError(
-          ErrorCode.InvalidArgument,
-          `"${key}" cannot be changed on resume; only ${OVERRIDABLE.join(', ')} can, because anything else would change the data order or the model.`,
-        );
-      }
-    }
+    const draft = await planResume(run, runDir, overrides, opts);
     // A killed writer leaves .tmp-/.trash- entries (run.json rewrites, checkpoints, deletions).
     await removeLeftovers(runDir);
     await removeLeftovers(checkpointsDir(runDir));
-    const all = await listCheckpoints(runDir);
-    const rejected: ResumePlan['rejected'] = [];
-    let checkpoint: CheckpointInfo | null = null;
-    let state: CheckpointState | null = null;
-    for (const c of [...all].reverse()) {
-      if (c.averagedFrom !== undefined) continue;
-      const reason = await verifyCheckpoint(runDir, c.id);
-      if (reason !== null) {
-        rejected.push({ id: c.id, reason });
-        continue;
-      }
-      const s = await readCheckpointState(runDir, c.id);
-      if (!s.resumable) continue;
-      checkpoint = c;
-      state = s;
-      break;
-    }
-    const fromStep = checkpoint?.step ?? 0;
-    const base = state?.train ?? run.train;
-    const train: TrainConfig = { ...base };
-    const changes: ResumePlan['changes'] = [];
-    for (const field of OVERRIDABLE) {
-      const to = overrides[field];
-      if (to === undefined || to === base[field]) continue;
-      if (!Number.isFinite(to)) {
-        throw new AppError(
-          ErrorCode.InvalidArgument,
-          `The new ${field} must be a number; got ${to}.`,
-        );
-      }
-      changes.push({ field, from: base[field], to });
-      train[field] = to;
-    }
-    if (train.maxSteps <= fromStep) {
-      throw new AppError(
-        ErrorCode.InvalidArgument,
-        `The run would resume at step ${fromStep} but max steps is ${train.maxSteps}; raise max steps to continue training.`,
-      );
-    }
-    const droppedMetrics = await truncateMetricsAfter(runDir, fromStep);
+    const rejected = await setAsideDamaged(runDir, draft.rejected);
+    const droppedMetrics = await truncateMetricsAfter(runDir, draft.fromStep);
     const entry: RunHistoryEntry = {
       time: new Date().toISOString(),
       event: 'resumed',
-      step: fromStep,
+      step: draft.fromStep,
     };
-    if (changes.length > 0) entry.changes = changes;
-    if (checkpoint === null) entry.note = 'No complete checkpoint: training restarts from step 0.';
+    if (draft.changes.length > 0) entry.changes = draft.changes;
+    const note = resumeNote(draft, rejected);
+    if (note !== undefined) entry.note = note;
     const updated = await this.mutate(id, (r) => {
-      r.train = train;
-      r.step = fromStep;
+      r.train = draft.train;
+      r.step = draft.fromStep;
       r.history = [...(r.history ?? []), entry];
     });
-    return {
-      run: updated,
-      runDir,
-      checkpoint,
-      state,
-      fromStep,
-      model: state?.model ?? run.model,
-      train,
-      changes,
-      droppedMetrics,
-      rejected,
-    };
+    return { ...draft, run: updated, runDir, droppedMetrics, rejected };
   }
 }
 

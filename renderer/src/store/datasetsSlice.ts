@@ -9,6 +9,12 @@ import type {
   ImportOptions,
   ImportProgress,
 } from '../../../shared/types';
+import {
+  DEFAULT_CLEANING,
+  DEFAULT_SPLIT,
+  IMPORT_DEFAULTS,
+} from '../../../shared/schema/importOptions';
+import { PRESETS } from '../../../shared/types';
 import { studio } from '../api';
 import { errorCode, errorMessage, newId } from '../lib/format';
 import { pathsForFiles } from '../lib/upload';
@@ -29,12 +35,15 @@ export interface ImportForm {
   sharedVocab: boolean;
 }
 
-export const DEFAULT_CLEANING: CleaningOptions = {
-  lengthUnit: 'words',
-  minLength: 1,
+/**
+ * Where the form's cleaning starts: the importer's defaults, with the form's own, stricter
+ * suggestions for a corpus dropped into the app (shorter pairs, a tighter length ratio, and
+ * identical pairs kept). The form sends every value with the import.
+ */
+const FORM_CLEANING: CleaningOptions = {
+  ...DEFAULT_CLEANING,
   maxLength: 100,
   maxRatio: 3,
-  dedupe: true,
   dropIdentical: false,
 };
 
@@ -46,11 +55,12 @@ function defaultForm(): ImportForm {
     header: undefined,
     srcLang: '',
     tgtLang: '',
-    cleaning: { ...DEFAULT_CLEANING },
-    validFraction: 0.05,
-    validSeed: 1,
-    vocabSize: 2000,
-    sharedVocab: true,
+    cleaning: { ...FORM_CLEANING },
+    validFraction: DEFAULT_SPLIT.fraction,
+    validSeed: DEFAULT_SPLIT.seed,
+    // Sized for the tiny preset a first run starts with.
+    vocabSize: PRESETS.tiny.vocabSize,
+    sharedVocab: IMPORT_DEFAULTS.sharedVocab,
   };
 }
 

@@ -1,4 +1,5 @@
 import type { StateCreator } from 'zustand';
+import { DECODE_DEFAULTS, DEFAULT_CHECKPOINT_REF } from '../../../shared/schema/decode';
 import type { DecodeMode, Translation } from '../../../shared/types';
 import { studio } from '../api';
 import { errorMessage } from '../lib/format';
@@ -51,12 +52,13 @@ export const createPlaygroundSlice: StateCreator<StudioState, [], [], Playground
   get,
 ) => ({
   pgRunId: undefined,
-  pgCheckpoint: 'best',
+  pgCheckpoint: DEFAULT_CHECKPOINT_REF,
   pgText: '',
-  pgMode: 'greedy',
-  pgBeamSize: 4,
-  pgAlpha: 0.6,
-  pgNbest: 3,
+  // The decode schema's defaults: the playground starts as the CLI and the API decode.
+  pgMode: DECODE_DEFAULTS.mode,
+  pgBeamSize: DECODE_DEFAULTS.beamSize,
+  pgAlpha: DECODE_DEFAULTS.alpha,
+  pgNbest: DECODE_DEFAULTS.nbest,
   pgResult: undefined,
   pgError: undefined,
   pgBusy: false,
@@ -69,7 +71,7 @@ export const createPlaygroundSlice: StateCreator<StudioState, [], [], Playground
     set(patch);
   },
 
-  openInPlayground(runId, checkpoint = 'best') {
+  openInPlayground(runId, checkpoint = DEFAULT_CHECKPOINT_REF) {
     set({ pgRunId: runId, pgCheckpoint: checkpoint, pgResult: undefined, pgError: undefined });
     get().selectRun(runId);
     void get().loadCheckpoints(runId);
@@ -77,7 +79,12 @@ export const createPlaygroundSlice: StateCreator<StudioState, [], [], Playground
   },
 
   setPlaygroundRun(runId) {
-    set({ pgRunId: runId, pgCheckpoint: 'best', pgResult: undefined, pgError: undefined });
+    set({
+      pgRunId: runId,
+      pgCheckpoint: DEFAULT_CHECKPOINT_REF,
+      pgResult: undefined,
+      pgError: undefined,
+    });
     if (runId) void get().loadCheckpoints(runId);
   },
 

@@ -1,6 +1,7 @@
 import type { StateCreator } from 'zustand';
 import type { CheckpointInfo, RunInfo } from '../../../shared/types';
 import { studio } from '../api';
+import { downloadFromServer } from '../lib/download';
 import { errorMessage } from '../lib/format';
 import { pathsForFiles } from '../lib/upload';
 import type { StudioState } from './index';
@@ -169,6 +170,8 @@ export const createRunsSlice: StateCreator<StudioState, [], [], RunsSlice> = (se
     set({ checkpointBusy: true, checkpointMessage: undefined });
     try {
       const { path } = await studio.checkpointExport({ runId, id });
+      // In a browser the file is on the server: the browser downloads it from there.
+      if (studio.transport === 'web') downloadFromServer(path);
       set({ checkpointMessage: { kind: 'ok', text: `Exported checkpoint ${id} to`, path } });
     } catch (err) {
       set({ checkpointMessage: { kind: 'error', text: errorMessage(err) } });

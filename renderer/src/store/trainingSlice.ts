@@ -7,17 +7,14 @@ import type {
   TrainProgress,
 } from '../../../shared/types';
 import { PRESETS } from '../../../shared/types';
+import type { TrainPoint } from '../../../shared/progress';
 import { studio } from '../api';
 import { errorMessage } from '../lib/format';
 import { appendCapped, decimate, MAX_POINTS } from '../lib/series';
 import type { StudioState } from './index';
 
-export interface TrainPoint {
-  step: number;
-  loss: number;
-  lr: number;
-  tokensPerSec: number;
-}
+/** A training step on the charts: the part of a step's progress that metrics.jsonl keeps. */
+export type { TrainPoint };
 export interface ValidPoint {
   step: number;
   loss: number;
@@ -67,6 +64,17 @@ export interface TrainingSlice {
   toggleCompare(runId: string): void;
   setSmoothing(v: number): void;
   setLogScale(v: boolean): void;
+}
+
+/** The chart's point of a step, from its progress event or its metrics.jsonl record. */
+function trainPoint(p: TrainPoint): TrainPoint {
+  return {
+    step: p.step,
+    loss: p.loss,
+    lr: p.lr,
+    gradNorm: p.gradNorm,
+    tokensPerSec: p.tokensPerSec,
+  };
 }
 
 const emptySeries = (): RunSeries => ({
@@ -120,12 +128,7 @@ export const createTrainingSlice: StateCreator<StudioState, [], [], TrainingSlic
         const cur = series[p.runId] ?? emptySeries();
         series[p.runId] = {
           ...cur,
-          train: append(cur.train, {
-            step: p.step,
-            loss: p.loss,
-            lr: p.lr,
-            tokensPerSec: p.tokensPerSec,
-          }),
+          train: append(cur.train, trainPoint(p)),
         };
       }
       const runs = s.runs.map((r) => {
@@ -216,8 +219,7 @@ export const createTrainingSlice: StateCreator<StudioState, [], [], TrainingSlic
         const valid: ValidPoint[] = [];
         const bleu: BleuPoint[] = [];
         for (const r of records) {
-          if (r.kind === 'train')
-            train.push({ step: r.step, loss: r.loss, lr: r.lr, tokensPerSec: r.tokensPerSec });
+          if (r.kind === 'train') train.push(trainPoint(r));
           else if (r.kind === 'valid')
             valid.push({ step: r.step, loss: r.loss, perplexity: r.perplexity });
           else bleu.push({ step: r.step, bleu: r.bleu, chrf: r.chrf });
@@ -271,12 +273,7 @@ export const createTrainingSlice: StateCreator<StudioState, [], [], TrainingSlic
               ...s.series,
               [runId]: {
                 ...cur,
-                train: append(cur.train, {
-                  step: record.step,
-                  loss: record.loss,
-                  lr: record.lr,
-                  tokensPerSec: record.tokensPerSec,
-                }),
+                train: append(cur.train, trainPoint(record)),
               },
             },
           };

@@ -1,8 +1,10 @@
 import { useEffect } from 'react';
-import { Heatmap } from '../../components/Heatmap';
+import { fieldIssue } from '../../../../shared/schema/field';
+import { DECODE_FIELDS, nbestIssue, type DecodeMode } from '../../../../shared/schema/decode';
 import { EmptyState, ErrorNote } from '../../components/Notice';
+import { NumberField } from '../../components/NumberField';
 import { useStudio } from '../../store';
-import type { Translation } from '../../../../shared/types';
+import { TranslationView } from './TranslationView';
 
 const isMac = typeof navigator !== 'undefined' && /Mac/i.test(navigator.platform);
 
@@ -60,10 +62,14 @@ export function PlaygroundScreen() {
     );
   }
 
-  const beamWidthBad = !Number.isInteger(beamSize) || beamSize < 1 || beamSize > 64;
-  const alphaBad = !(alpha >= 0 && alpha <= 5);
-  const nbestBad = !Number.isInteger(nbest) || nbest < 1 || nbest > beamSize;
-  const formBad = mode === 'beam' && (beamWidthBad || alphaBad || nbestBad);
+  // The decode schema's checks, as the studio makes them when the request arrives.
+  const beamIssue = fieldIssue(DECODE_FIELDS.beamSize, beamSize);
+  const alphaIssue = fieldIssue(DECODE_FIELDS.alpha, alpha);
+  const nbestProblem =
+    fieldIssue(DECODE_FIELDS.nbest, nbest) ??
+    (beamIssue === undefined ? nbestIssue({ mode, beamSize, nbest })?.message : undefined);
+  const beamIssues = [beamIssue, alphaIssue, nbestProblem].filter((m) => m !== undefined);
+  const formBad = mode === 'beam' && beamIssues.length > 0;
 
   return (
     <>
@@ -136,75 +142,52 @@ export function PlaygroundScreen() {
             />
           </label>
           <div className="decode-row">
-            <div role="radiogroup" aria-label="Decoding" className="segmented">
-              <label className={mode === 'greedy' ? 'active' : ''}>
-                <input
-                  type="radio"
-                  name="mode"
-                  value="greedy"
-                  checked={mode === 'greedy'}
-                  data-testid="mode-greedy"
-                  onChange={() => set({ pgMode: 'greedy' })}
-                />
-                Greedy
-              </label>
-              <label className={mode === 'beam' ? 'active' : ''}>
-                <input
-                  type="radio"
-                  name="mode"
-                  value="beam"
-                  checked={mode === 'beam'}
-                  data-testid="mode-beam"
-                  onChange={() => set({ pgMode: 'beam' })}
-                />
-                Beam
-              </label>
+            <div
+              role="radiogroup"
+              aria-label={DECODE_FIELDS.mode.label}
+              title={DECODE_FIELDS.mode.help}
+              className="segmented"
+            >
+              {DECODE_FIELDS.mode.options.map((o) => (
+                <label key={o.value} className={mode === o.value ? 'active' : ''}>
+                  <input
+                    type="radio"
+                    name="mode"
+                    value={o.value}
+                    checked={mode === o.value}
+                    data-testid={`mode-${o.value}`}
+                    onChange={() => set({ pgMode: o.value as DecodeMode })}
+                  />
+                  {o.label}
+                </label>
+              ))}
             </div>
             {mode === 'beam' && (
               <>
-                <label className={`inline${beamWidthBad ? ' invalid' : ''}`}>
-                  Width
-                  <input
-                    type="number"
-                    min={1}
-                    max={64}
-                    value={Number.isNaN(beamSize) ? '' : beamSize}
-                    data-testid="beam-size"
-                    onChange={(e) =>
-                      set({ pgBeamSize: e.target.value === '' ? NaN : Number(e.target.value) })
-                    }
-                  />
-                </label>
-                <label
-                  className={`inline${alphaBad ? ' invalid' : ''}`}
-                  title="Length penalty: score / ((5 + len) / 6)^alpha"
-                >
-                  Alpha
-                  <input
-                    type="number"
-                    min={0}
-                    max={5}
-                    step={0.1}
-                    value={Number.isNaN(alpha) ? '' : alpha}
-                    data-testid="beam-alpha"
-                    onChange={(e) =>
-                      set({ pgAlpha: e.target.value === '' ? NaN : Number(e.target.value) })
-                    }
-                  />
-                </label>
-                <label className={`inline${nbestBad ? ' invalid' : ''}`}>
-                  N-best
-                  <input
-                    type="number"
-                    min={1}
-                    max={64}
-                    value={Number.isNaN(nbest) ? '' : nbest}
-                    data-testid="beam-nbest"
-                    onChange={(e) =>
-                      set({ pgNbest: e.target.value === '' ? NaN : Number(e.target.value) })
-                    }
-                  />
-                </label>
+                <NumberField
+                  field={DECODE_FIELDS.beamSize}
+                  value={beamSize}
+                  onChange={(v) => set({ pgBeamSize: v })}
+                  testId="beam-size"
+                  invalid={beamIssue !== undefined}
+                  inline
+                />
+                <NumberField
+                  field={DECODE_FIELDS.alpha}
+                  value={alpha}
+                  onChange={(v) => set({ pgAlpha: v })}
+                  testId="beam-alpha"
+                  invalid={alphaIssue !== undefined}
+                  inline
+                />
+                <NumberField
+                  field={DECODE_FIELDS.nbest}
+                  value={nbest}
+                  onChange={(v) => set({ pgNbest: v })}
+                  testId="beam-nbest"
+                  invalid={nbestProblem !== undefined}
+                  inline
+                />
               </>
             )}
             <button
@@ -217,13 +200,9 @@ export function PlaygroundScreen() {
             </button>
             <span className="muted small">{isMac ? '⌘' : 'Ctrl'}+Enter</span>
           </div>
-          {mode === 'beam' && formBad && (
+          {formBad && (
             <p className="field-issue" role="alert" data-testid="beam-issues">
-              {beamWidthBad ? 'The beam width must be a whole number from 1 to 64. ' : ''}
-              {alphaBad ? 'Alpha must be between 0 and 5. ' : ''}
-              {nbestBad && !beamWidthBad
-                ? `N-best must be a whole number from 1 to the beam width (${beamSize}).`
-                : ''}
+              {beamIssues.join(' ')}
             </p>
           )}
         </form>
@@ -231,172 +210,5 @@ export function PlaygroundScreen() {
       </section>
       {result && <TranslationView result={result} />}
     </>
-  );
-}
-
-function TranslationView({ result }: { result: Translation }) {
-  const best = result.hypotheses[0];
-  return (
-    <>
-      <section className="panel" aria-labelledby="out-title" data-testid="translation">
-        <div className="panel-head">
-          <h2 id="out-title">Translation</h2>
-          <span className="muted small">
-            <span data-testid="translation-ms">{Math.round(result.ms)}</span> ms · checkpoint{' '}
-            <span data-testid="translation-checkpoint">{result.checkpoint}</span>
-          </span>
-        </div>
-        <p className="translation-text" data-testid="translation-output">
-          {best?.text ?? ''}
-        </p>
-        {best && <TokenProbs tokens={best.tokens} logProbs={best.tokenLogProbs} />}
-        {result.hypotheses.length > 1 && (
-          <>
-            <h3>N-best</h3>
-            <ol className="nbest" data-testid="nbest-list">
-              {result.hypotheses.map((h, i) => (
-                <li key={i} data-testid="nbest-item">
-                  <span className="nbest-text">{h.text}</span>
-                  <span className="muted small num">
-                    score {h.score.toFixed(3)} · log p {h.logProb.toFixed(3)}
-                  </span>
-                </li>
-              ))}
-            </ol>
-          </>
-        )}
-      </section>
-      <AttentionPanel result={result} />
-    </>
-  );
-}
-
-function TokenProbs({ tokens, logProbs }: { tokens: string[]; logProbs: number[] }) {
-  return (
-    <div
-      className="token-probs"
-      data-testid="token-probs"
-      aria-label="Probability of each output token"
-    >
-      {tokens.map((t, i) => {
-        const p = Math.exp(logProbs[i] ?? -Infinity);
-        return (
-          <div
-            key={i}
-            className="token-prob"
-            title={`${t}: p = ${p.toFixed(3)}`}
-            data-testid="token-prob"
-          >
-            <div className="token-prob-bar">
-              <div style={{ height: `${Math.round(p * 100)}%` }} />
-            </div>
-            <span className="token-prob-label">{t}</span>
-            <span className="muted small num">{p.toFixed(2)}</span>
-          </div>
-        );
-      })}
-    </div>
-  );
-}
-
-function AttentionPanel({ result }: { result: Translation }) {
-  const kind = useStudio((s) => s.heatKind);
-  const layer = useStudio((s) => s.heatLayer);
-  const head = useStudio((s) => s.heatHead);
-  const set = useStudio((s) => s.setPlayground);
-  const att = result.attention;
-  const best = result.hypotheses[0];
-  if (!att || !best) {
-    return (
-      <section className="panel">
-        <p className="muted">No attention weights came with this translation.</p>
-      </section>
-    );
-  }
-  const maps = kind === 'self' ? att.self : att.cross;
-  const layers = maps.length;
-  const L = Math.min(layer, Math.max(0, layers - 1));
-  const heads = maps[L]?.length ?? 0;
-  const H = head === 'avg' || head < heads ? head : 'avg';
-  const perHead = maps[L] ?? [];
-  const weights: number[][] =
-    H === 'avg'
-      ? (perHead[0] ?? []).map((row, r) =>
-          row.map(
-            (_, c) =>
-              perHead.reduce((sum, hm) => sum + (hm[r]?.[c] ?? 0), 0) / Math.max(1, perHead.length),
-          ),
-        )
-      : (perHead[H] ?? []);
-  // Queries are the decoder inputs: <s> then the produced tokens (one row per produced token).
-  const rows = weights.length;
-  const tgt = best.tokens;
-  const rowLabels = Array.from({ length: rows }, (_, i) => tgt[i] ?? `#${i}`);
-  const cols = weights[0]?.length ?? 0;
-  // Self-attention keys are the decoder inputs: <s> followed by the tokens produced so far.
-  const colSource = kind === 'self' ? ['<s>', ...tgt] : result.srcTokens;
-  const colLabels = Array.from({ length: cols }, (_, i) => colSource[i] ?? `#${i}`);
-
-  return (
-    <section className="panel" aria-labelledby="att-title" data-testid="attention">
-      <div className="panel-head">
-        <h2 id="att-title">Attention</h2>
-        <div className="chart-controls">
-          <label className="inline">
-            Kind
-            <select
-              value={kind}
-              data-testid="heatmap-kind"
-              onChange={(e) => set({ heatKind: e.target.value as 'self' | 'cross' })}
-            >
-              <option value="cross">cross (decoder → source)</option>
-              <option value="self">decoder self</option>
-            </select>
-          </label>
-          <label className="inline">
-            Layer
-            <select
-              value={L}
-              data-testid="heatmap-layer"
-              onChange={(e) => set({ heatLayer: Number(e.target.value) })}
-            >
-              {Array.from({ length: layers }, (_, i) => (
-                <option key={i} value={i}>
-                  {i + 1}
-                </option>
-              ))}
-            </select>
-          </label>
-          <label className="inline">
-            Head
-            <select
-              value={String(H)}
-              data-testid="heatmap-head"
-              onChange={(e) =>
-                set({ heatHead: e.target.value === 'avg' ? 'avg' : Number(e.target.value) })
-              }
-            >
-              <option value="avg">average of heads</option>
-              {Array.from({ length: heads }, (_, i) => (
-                <option key={i} value={i}>
-                  {i + 1}
-                </option>
-              ))}
-            </select>
-          </label>
-        </div>
-      </div>
-      {rows > 0 && cols > 0 ? (
-        <Heatmap
-          weights={weights}
-          rowLabels={rowLabels}
-          colLabels={colLabels}
-          rowTitle="output tokens"
-          colTitle={kind === 'self' ? 'decoder inputs' : 'source tokens'}
-        />
-      ) : (
-        <p className="muted">This layer has no weights to show.</p>
-      )}
-    </section>
   );
 }

@@ -1,11 +1,14 @@
 import { useEffect } from 'react';
 import {
   countParameters,
-  estimateTrainingBytes,
+  estimateTrainingMemory,
+  memoryIssue,
   modelConfigIssues,
   trainConfigIssues,
   type ConfigIssue,
 } from '../../../../shared/config';
+import { MODEL_SHAPE_TABLE } from '../../../../shared/schema/model';
+import { TRAIN_TABLE } from '../../../../shared/schema/train';
 import {
   PRESETS,
   type ModelConfig,
@@ -14,74 +17,16 @@ import {
   type TrainConfig,
 } from '../../../../shared/types';
 import { ErrorNote } from '../../components/Notice';
+import { SettingField } from '../../components/SettingField';
 import { formatBytes, formatCount } from '../../lib/format';
 import { useStudio } from '../../store';
 
-function NumberField({
-  label,
-  value,
-  onChange,
-  field,
-  issues,
-  step = 1,
-  min,
-  hint,
-}: {
-  label: string;
-  value: number;
-  onChange: (v: number) => void;
-  field: string;
-  issues: ConfigIssue[];
-  step?: number;
-  min?: number;
-  hint?: string;
-}) {
-  const mine = issues.filter((i) => i.field === field);
-  const id = `knob-${field}`;
-  return (
-    <label className={mine.length > 0 ? 'invalid' : ''} title={hint}>
-      {label}
-      <input
-        id={id}
-        type="number"
-        step={step}
-        min={min}
-        value={Number.isNaN(value) ? '' : value}
-        aria-invalid={mine.length > 0}
-        aria-describedby={mine.length > 0 ? `${id}-issue` : undefined}
-        data-testid={id}
-        onChange={(e) => onChange(e.target.value.trim() === '' ? NaN : Number(e.target.value))}
-      />
-      {mine.length > 0 && (
-        <span className="field-issue" id={`${id}-issue`}>
-          {mine.map((i) => i.message).join(' ')}
-        </span>
-      )}
-    </label>
-  );
-}
+/** The training settings the form shows; Adam's constants stay the paper's (a preset's). */
+const TRAIN_FORM_TABLE = TRAIN_TABLE.filter((f) => !f.key.startsWith('adam'));
 
-const TRAIN_FIELDS: { key: keyof TrainConfig; label: string; step?: number; hint?: string }[] = [
-  { key: 'batchTokens', label: 'Batch tokens', step: 256, hint: 'Target tokens per batch' },
-  { key: 'maxSteps', label: 'Steps', step: 100 },
-  { key: 'warmupSteps', label: 'Warm-up steps', step: 100 },
-  {
-    key: 'lrFactor',
-    label: 'LR factor',
-    step: 0.1,
-    hint: 'lr = factor · d_model^-0.5 · min(step^-0.5, step · warmup^-1.5)',
-  },
-  { key: 'labelSmoothing', label: 'Label smoothing', step: 0.01 },
-  { key: 'clipNorm', label: 'Gradient clip (0 = off)', step: 0.1 },
-  { key: 'maxLength', label: 'Max length (tokens)', step: 10 },
-  { key: 'validEvery', label: 'Validate every', step: 10 },
-  { key: 'bleuEvery', label: 'BLEU every (0 = off)', step: 50 },
-  { key: 'bleuSamples', label: 'BLEU samples', step: 50 },
-  { key: 'checkpointEvery', label: 'Checkpoint every', step: 50 },
-  { key: 'keepLast', label: 'Checkpoints kept' },
-  { key: 'patience', label: 'Patience (0 = off)' },
-  { key: 'seed', label: 'Seed' },
-];
+function issuesOf(issues: readonly ConfigIssue[], field: string): string[] {
+  return issues.filter((i) => i.field === field).map((i) => i.message);
+}
 
 /** The new-run form: dataset, preset, every knob, validation as you type and the estimates. */
 export function NewRunPanel() {
@@ -95,6 +40,7 @@ export function NewRunPanel() {
   const creating = useStudio((s) => s.creating);
   const createError = useStudio((s) => s.createError);
   const setScreen = useStudio((s) => s.setScreen);
+  const backend = useStudio((s) => s.engineInfo?.backend);
 
   // Preselect the only (or newest) dataset so a first run is one click away.
   const firstId = datasets[datasets.length - 1]?.id;
@@ -112,14 +58,13 @@ export function NewRunPanel() {
     : srcVocab;
   const config: ModelConfig = { ...draft.model, srcVocabSize: srcVocab, tgtVocabSize: tgtVocab };
   const issues = [...modelConfigIssues(config), ...trainConfigIssues(draft.train)];
+  // Checked once the numbers are sound: the same refusal the studio gives before creating it.
+  const memory =
+    issues.length === 0 && backend ? memoryIssue(config, draft.train, backend) : undefined;
+  if (memory) issues.push(memory);
   const valid = issues.length === 0;
-  const params = valid ? countParameters(config) : NaN;
-  const bytes = valid ? estimateTrainingBytes(config) : NaN;
-  const m = draft.model;
-  const knob =
-    <K extends keyof ModelShape>(key: K) =>
-    (v: ModelShape[K]) =>
-      setModel(key, v);
+  const params = valid || memory ? countParameters(config) : NaN;
+  const bytes = valid || memory ? estimateTrainingMemory(config, draft.train).total : NaN;
 
   if (datasets.length === 0) {
     return (
@@ -191,129 +136,31 @@ export function NewRunPanel() {
       <details className="knobs" open>
         <summary>Model</summary>
         <div className="grid">
-          <NumberField
-            label="d_model"
-            field="dModel"
-            value={m.dModel}
-            onChange={knob('dModel')}
-            issues={issues}
-            step={8}
-          />
-          <NumberField
-            label="Heads"
-            field="heads"
-            value={m.heads}
-            onChange={knob('heads')}
-            issues={issues}
-          />
-          <NumberField
-            label="d_ff"
-            field="dFF"
-            value={m.dFF}
-            onChange={knob('dFF')}
-            issues={issues}
-            step={64}
-          />
-          <NumberField
-            label="Encoder layers"
-            field="encoderLayers"
-            value={m.encoderLayers}
-            onChange={knob('encoderLayers')}
-            issues={issues}
-          />
-          <NumberField
-            label="Decoder layers"
-            field="decoderLayers"
-            value={m.decoderLayers}
-            onChange={knob('decoderLayers')}
-            issues={issues}
-          />
-          <NumberField
-            label="Dropout"
-            field="dropout"
-            value={m.dropout}
-            onChange={knob('dropout')}
-            issues={issues}
-            step={0.05}
-          />
-          <NumberField
-            label="Max positions"
-            field="maxPositions"
-            value={m.maxPositions}
-            onChange={knob('maxPositions')}
-            issues={issues}
-            step={16}
-          />
-          <label>
-            Positional encoding
-            <select
-              value={m.positionalEncoding}
-              data-testid="knob-positionalEncoding"
-              onChange={(e) =>
-                setModel('positionalEncoding', e.target.value as ModelShape['positionalEncoding'])
-              }
-            >
-              <option value="sinusoidal">sinusoidal</option>
-              <option value="learned">learned</option>
-            </select>
-          </label>
-          <label>
-            LayerNorm
-            <select
-              value={m.normPosition}
-              data-testid="knob-normPosition"
-              onChange={(e) =>
-                setModel('normPosition', e.target.value as ModelShape['normPosition'])
-              }
-            >
-              <option value="post">post-LN (paper)</option>
-              <option value="pre">pre-LN</option>
-            </select>
-          </label>
-          <label
-            className={`check${issues.some((i) => i.field === 'tieEmbeddings') ? ' invalid' : ''}`}
-          >
-            <input
-              type="checkbox"
-              checked={m.tieEmbeddings}
-              data-testid="knob-tieEmbeddings"
-              onChange={(e) => setModel('tieEmbeddings', e.target.checked)}
+          {MODEL_SHAPE_TABLE.map((f) => (
+            <SettingField
+              key={f.key}
+              field={f}
+              value={draft.model[f.key]}
+              onChange={(v) => setModel(f.key, v as ModelShape[typeof f.key])}
+              testId={`knob-${f.key}`}
+              issues={issuesOf(issues, f.key)}
             />
-            Tie embeddings (one matrix for source, target and output)
-          </label>
+          ))}
         </div>
       </details>
       <details className="knobs">
         <summary>Training</summary>
         <div className="grid">
-          {TRAIN_FIELDS.map((f) => (
-            <NumberField
+          {TRAIN_FORM_TABLE.map((f) => (
+            <SettingField
               key={f.key}
-              label={f.label}
-              field={f.key}
-              value={draft.train[f.key] as number}
-              onChange={(v) => setTrain(f.key, v as never)}
-              issues={issues}
-              {...(f.step !== undefined ? { step: f.step } : {})}
-              {...(f.hint !== undefined ? { hint: f.hint } : {})}
+              field={f}
+              value={draft.train[f.key]}
+              onChange={(v) => setTrain(f.key, v as TrainConfig[typeof f.key])}
+              testId={`knob-${f.key}`}
+              issues={issuesOf(issues, f.key)}
             />
           ))}
-          <label>
-            Early stopping on
-            <select
-              value={draft.train.earlyStoppingMetric}
-              data-testid="knob-earlyStoppingMetric"
-              onChange={(e) =>
-                setTrain(
-                  'earlyStoppingMetric',
-                  e.target.value as TrainConfig['earlyStoppingMetric'],
-                )
-              }
-            >
-              <option value="bleu">BLEU</option>
-              <option value="valid_loss">validation loss</option>
-            </select>
-          </label>
         </div>
       </details>
       {issues.length > 0 && (
@@ -325,12 +172,11 @@ export function NewRunPanel() {
       )}
       <p className="estimates">
         <span>
-          Parameters{' '}
-          <strong data-testid="estimate-params">{valid ? formatCount(params) : '–'}</strong>
+          Parameters <strong data-testid="estimate-params">{formatCount(params)}</strong>
         </span>
         <span>
-          Training memory (fp32 weights, gradients, Adam){' '}
-          <strong data-testid="estimate-memory">{valid ? formatBytes(bytes) : '–'}</strong>
+          Training memory (fp32 weights, gradients, Adam state, activations){' '}
+          <strong data-testid="estimate-memory">{formatBytes(bytes)}</strong>
         </span>
         {!dataset && (
           <span className="muted small">

@@ -1,7 +1,10 @@
 import { useState } from 'react';
+import { fieldIssue } from '../../../../shared/schema/field';
+import { TRAIN_FIELDS } from '../../../../shared/schema/train';
 import type { RunInfo } from '../../../../shared/types';
 import { ConfirmButton } from '../../components/ConfirmButton';
 import { ErrorNote } from '../../components/Notice';
+import { NumberField } from '../../components/NumberField';
 import { ProgressBar } from '../../components/ProgressBar';
 import { formatDuration, formatInt, formatNum } from '../../lib/format';
 import { useStudio } from '../../store';
@@ -19,7 +22,7 @@ const STATUS_LABEL: Record<RunInfo['status'], string> = {
 function TrainLonger({ run, busy }: { run: RunInfo; busy: boolean }) {
   const action = useStudio((s) => s.runAction);
   const [steps, setSteps] = useState(run.train.maxSteps * 2);
-  const bad = !Number.isInteger(steps) || steps <= run.step;
+  const bad = fieldIssue(TRAIN_FIELDS.maxSteps, steps) !== undefined || steps <= run.step;
   return (
     <form
       noValidate
@@ -29,16 +32,17 @@ function TrainLonger({ run, busy }: { run: RunInfo; busy: boolean }) {
         if (!bad) void action('start', run.id, { maxSteps: steps });
       }}
     >
-      <label className={`inline${bad ? ' invalid' : ''}`}>
-        Continue to step
-        <input
-          type="number"
-          value={Number.isNaN(steps) ? '' : steps}
-          data-testid="run-continue-steps"
-          title={bad ? `More than the ${run.step} steps already trained.` : undefined}
-          onChange={(e) => setSteps(e.target.value === '' ? NaN : Number(e.target.value))}
-        />
-      </label>
+      <NumberField
+        field={TRAIN_FIELDS.maxSteps}
+        value={steps}
+        onChange={setSteps}
+        testId="run-continue-steps"
+        label="Continue to step"
+        title={bad ? `More than the ${run.step} steps already trained.` : undefined}
+        min={run.step + 1}
+        invalid={bad}
+        inline
+      />
       <button type="submit" className="btn" disabled={busy || bad} data-testid="run-continue">
         Train longer
       </button>

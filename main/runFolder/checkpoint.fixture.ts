@@ -4,7 +4,7 @@
  */
 import { PRESETS } from '../../shared/types';
 import type { ModelConfig, TrainConfig } from '../../shared/types';
-import type { CheckpointStateInput } from './checkpointIO';
+import type { CheckpointStateInput } from './checkpointFormat';
 import type { NamedTensor } from '../../shared/namedTensor';
 import { sizeOf } from '../../shared/namedTensor';
 import { seededRandom } from '../../shared/random';

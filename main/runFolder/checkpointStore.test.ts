@@ -4,19 +4,17 @@ import * as path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ErrorCode } from '../../shared/errors';
 import { sha256 } from './atomicFs';
+import { MODEL_FILE, OPTIMIZER_FILE, STATE_FILE } from './checkpointFormat';
 import {
   annotateCheckpoint,
   checkpointDir,
   listCheckpoints,
-  MODEL_FILE,
-  OPTIMIZER_FILE,
   readCheckpoint,
   scanCheckpoints,
-  STATE_FILE,
   verifyCheckpoint,
   writeCheckpoint,
-} from './checkpointIO';
-import { fakeCheckpoint, TEST_TOKENIZER_JSON } from './checkpointIO.fixture';
+} from './checkpointStore';
+import { fakeCheckpoint, TEST_TOKENIZER_JSON } from './checkpoint.fixture';
 import { decodeSafetensors } from './safetensors';
 
 const SHA = sha256(TEST_TOKENIZER_JSON);
@@ -30,7 +28,7 @@ afterEach(async () => {
   await fsp.rm(path.dirname(runDir), { recursive: true, force: true });
 });
 
-describe('checkpointIO', () => {
+describe('checkpointStore', () => {
   it('writes <step>/ with model, optimizer and state files and reads back exactly', async () => {
     const input = fakeCheckpoint(100, SHA, undefined, { validLoss: 2.5 });
     const info = await writeCheckpoint(runDir, input);

@@ -6,15 +6,15 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AppError, ErrorCode } from '../../shared/errors';
-import type { DatasetMeta } from '../../shared/types';
-import { normalizeSentence } from '../text/cleaning';
-import { BpeTokenizer } from '../text/tokenizer';
+import { AppError, ErrorCode } from '../../../shared/errors';
+import type { DatasetMeta } from '../../../shared/types';
+import { normalizeSentence } from '../../text/cleaning';
+import { BpeTokenizer } from '../../text/tokenizer';
 import { DatasetService } from './datasets';
 import type { ImportOptions } from './datasets';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const MULTI30K = join(here, '../../../shared/data/multi30k');
+const MULTI30K = join(here, '../../../../shared/data/multi30k');
 
 let root: string;
 let n = 0;

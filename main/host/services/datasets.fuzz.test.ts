@@ -9,11 +9,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { AppError, ErrorCode } from '../../shared/errors';
-import { BpeTokenizer } from '../text/tokenizer';
+import { AppError, ErrorCode } from '../../../shared/errors';
+import { BpeTokenizer } from '../../text/tokenizer';
 import { DatasetService } from './datasets';
 import type { ImportOptions } from './datasets';
-import { seededRandom } from '../../shared/random';
+import { seededRandom } from '../../../shared/random';
 
 const CASES = 1000;
 const CONCURRENCY = 4;

@@ -1,0 +1,34 @@
+/**
+ * Initialisation of the parameters of paper 3.2-3.5, which the paper does not specify: the
+ * one place to change how any parameter starts. Every draw is seeded by the parameter's
+ * name (params.ts), so the same seed and config give the same weights.
+ *
+ * - Projections W_Q, W_K, W_V, W_O (3.2.2) and the FFN's W_1, W_2 (3.3): Glorot/Xavier
+ *   uniform, the Annotated Transformer's choice (`xavierUniformLimit`).
+ * - Token embeddings, shared or not, and an untied pre-softmax projection (3.4):
+ *   N(0, d_model^-0.5), as in tensor2tensor and fairseq (`embeddingStd`).
+ * - Learned positional embeddings (3.5, the alternative to sinusoids): N(0, 0.02)
+ *   (`LEARNED_POSITION_STD`).
+ * - Biases: 0. LayerNorm: gain 1, bias 0 (layerNorm.ts).
+ */
+
+/**
+ * Glorot/Xavier uniform: weights drawn from U(-limit, limit), limit = sqrt(6 / (fan_in + fan_out)).
+ * @param fanIn rows of the weight matrix
+ * @param fanOut columns
+ */
+export function xavierUniformLimit(fanIn: number, fanOut: number): number {
+  return Math.sqrt(6 / (fanIn + fanOut));
+}
+
+/**
+ * Standard deviation of the embedding tables: d_model^-0.5. After the sqrt(d_model) scale of
+ * 3.4 the embeddings have unit variance, and as the tied output projection they give logits
+ * of unit scale.
+ */
+export function embeddingStd(dModel: number): number {
+  return Math.pow(dModel, -0.5);
+}
+
+/** Standard deviation of learned positional embeddings. */
+export const LEARNED_POSITION_STD = 0.02;
