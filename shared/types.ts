@@ -7,7 +7,7 @@
 import type { ColumnPick, ColumnRef, CorpusFormat } from './schema/importOptions';
 import type { PresetName } from './schema/presets';
 import type { ModelConfig } from './schema/model';
-import type { ResumeOverrideField, TrainConfig } from './schema/train';
+import type { EarlyStoppingMetric, ResumeOverrideField, TrainConfig } from './schema/train';
 
 export type { ModelConfig, ModelShape, NormPosition, PositionalEncodingKind } from './schema/model';
 export type { EarlyStoppingMetric, ResumeOverrideField, TrainConfig } from './schema/train';
@@ -51,6 +51,15 @@ export interface EngineInfo {
   threadsNote?: string;
   /** wasm only: whether the SIMD build is in use. */
   simd?: boolean;
+  /** wasm only: the studio's own WebAssembly kernels, or why the stock ones run. */
+  studioKernels?: {
+    active: boolean;
+    /** A sentence: why they are (or are not) active, and why fewer threads run when they do. */
+    reason: string;
+    /** 'relaxed': relaxed-SIMD FMA; 'simd': plain SIMD128; 'none': not loaded. */
+    simd: 'relaxed' | 'simd' | 'none';
+    threads: number;
+  };
   nodeVersion: string;
   platform: string;
 }
@@ -152,6 +161,29 @@ export interface RunInfo {
    * and every resume, with any setting changed explicitly at that point.
    */
   history?: RunHistoryEntry[];
+  /** How the run's last training session ended; absent while it trains or before it ran. */
+  end?: RunEnd;
+}
+
+/**
+ * How a training session ended: 'finished' reached max steps, 'stopped' by the user,
+ * 'early_stopped' by its early-stopping metric, 'failed' with the reason.
+ */
+export type RunEndKind = 'finished' | 'stopped' | 'early_stopped' | 'failed';
+
+/** A run's ending as run.json records it and the run panel and `train` show it. */
+export interface RunEnd {
+  kind: RunEndKind;
+  /** The sentence saying why, e.g. "Early stopping: BLEU did not improve for 5 evaluations." */
+  reason: string;
+  step: number;
+  /** ISO time it ended. */
+  time: string;
+  /** Seconds the session trained (from its start or resume to its end). */
+  elapsedSeconds?: number;
+  /** Lowest validation loss and highest BLEU in the run's metrics, with their steps. */
+  bestValidLoss?: { value: number; step: number };
+  bestBleu?: { value: number; step: number; sentences: number };
 }
 
 /** One entry of a run's history in run.json. */
@@ -166,6 +198,13 @@ export interface RunHistoryEntry {
   note?: string;
 }
 
+/** The metric that picked a run's best checkpoint, and on how many sentences BLEU was. */
+export interface BestBy {
+  metric: EarlyStoppingMetric;
+  /** For 'bleu': the sentences it was computed on, when known. */
+  sentences?: number;
+}
+
 export interface CheckpointInfo {
   /**
    * The checkpoint's folder name under runs/<id>/checkpoints/: the step for trained
@@ -177,8 +216,14 @@ export interface CheckpointInfo {
   createdAt: string;
   validLoss?: number;
   bleu?: number;
+  /** Validation sentences `bleu` was computed on (absent in checkpoints older than this field). */
+  bleuSentences?: number;
+  /** True when those sentences were the whole validation set. */
+  bleuWholeSet?: boolean;
   bytes: number;
   best: boolean;
+  /** On the best checkpoint only: which metric ranked it (see checkpointSelection.ts). */
+  bestBy?: BestBy;
   /** Set when the checkpoint was made by averaging others. */
   averagedFrom?: number[];
 }

@@ -7,11 +7,12 @@
 import { join } from 'node:path';
 import { memoryIssue } from '../../shared/config';
 import { AppError, ErrorCode } from '../../shared/errors';
-import type { RunInfo, TrainProgress } from '../../shared/types';
+import type { RunEnd, RunInfo, TrainProgress } from '../../shared/types';
 import type { EngineHost } from './EngineHost';
 import type { EngineEvent } from '../protocol/engine';
 import type { EventHub } from './events';
 import { tokenizerPathFor } from './services/checkpoints';
+import { runEndOf } from './services/runEnd';
 import type { ResumeOptions, ResumeOverrides } from './services/resumePlan';
 import type { RunsService } from './services/runs';
 
@@ -175,6 +176,7 @@ export class RunController {
                 error: event.error?.message ?? 'Training failed.',
               }
             : { status: event.status, step: event.step },
+          await this.endOf(event),
         );
         break;
       case 'log':
@@ -183,12 +185,43 @@ export class RunController {
     }
   }
 
+  /** How the session of a trainEnded event ended, with the run's best scores (issue 14). */
+  private async endOf(event: Extract<EngineEvent, { type: 'trainEnded' }>): Promise<RunEnd> {
+    const kind =
+      event.kind ??
+      (event.status === 'completed'
+        ? 'finished'
+        : event.status === 'failed'
+          ? 'failed'
+          : 'stopped');
+    const reason =
+      event.status === 'failed'
+        ? (event.error?.message ?? 'Training failed.')
+        : (event.reason ?? `Trained ${event.step} steps.`);
+    const records = await this.runs
+      .readMetrics(event.runId)
+      .then((m) => m.records)
+      .catch(() => []);
+    return runEndOf(
+      {
+        kind,
+        step: event.step,
+        reason,
+        ...(event.elapsedSeconds !== undefined ? { elapsedSeconds: event.elapsedSeconds } : {}),
+      },
+      records,
+    );
+  }
+
   private async finish(
     runId: string,
     patch: { status: RunInfo['status']; step?: number; error?: string },
+    end?: RunEnd,
   ): Promise<void> {
     if (this.active?.runId === runId) this.active = undefined;
-    const run = await this.runs.update(runId, patch).catch(() => undefined);
+    const run = await this.runs
+      .update(runId, end === undefined ? patch : { ...patch, end })
+      .catch(() => undefined);
     if (!run) return;
     this.events.emit('runStatus', run);
     this.events.emit('checkpoints', { runId });

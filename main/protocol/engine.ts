@@ -9,6 +9,7 @@ import type {
   EngineInfo,
   MetricRecord,
   ModelConfig,
+  RunEndKind,
   TrainConfig,
   TrainProgress,
   Translation,
@@ -87,9 +88,13 @@ export type EngineEvent =
       type: 'trainEnded';
       runId: string;
       status: TrainEndStatus;
+      /** The status told apart further: a 'stopped' run may have stopped early by itself. */
+      kind?: RunEndKind;
       step: number;
       error?: ErrorData;
       reason?: string;
+      /** Seconds this session trained. */
+      elapsedSeconds?: number;
     };
 
 export type HostToWorker =

@@ -74,6 +74,9 @@ export interface CheckpointStateInput {
   tokenizer: TokenizerRef;
   validLoss?: number;
   bleu?: number;
+  /** Validation sentences `bleu` was computed on, and whether they were all of them. */
+  bleuSentences?: number;
+  bleuWholeSet?: boolean;
   /** Steps of the checkpoints this one averages (set by averaging only). */
   averagedFrom?: number[];
 }

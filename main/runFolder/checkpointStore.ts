@@ -101,6 +101,8 @@ function infoFrom(
   };
   if (state.validLoss !== undefined) info.validLoss = state.validLoss;
   if (state.bleu !== undefined) info.bleu = state.bleu;
+  if (state.bleuSentences !== undefined) info.bleuSentences = state.bleuSentences;
+  if (state.bleuWholeSet === true) info.bleuWholeSet = true;
   if (state.averagedFrom !== undefined) info.averagedFrom = state.averagedFrom;
   return info;
 }

@@ -67,6 +67,8 @@ export class Trainer {
   private readonly paramByVarName: Map<string, string>;
   private readonly dropoutSeed: number;
   private readonly validBatchers = new WeakMap<readonly TokenizedPair[], TokenBatcher>();
+  /** Set for a run with a time budget: the lr of a step, in place of the step schedule. */
+  private learningRateAt: ((step: number) => number) | undefined;
 
   /**
    * @param modelConfig the model to build (seeded by trainConfig.seed)
@@ -103,6 +105,14 @@ export class Trainer {
     return this.optimizer.step;
   }
 
+  /**
+   * Takes each step's lr from `schedule` (a time-budget run, whose lr depends on elapsed
+   * time) instead of the step schedule of paper 5.3.
+   */
+  useSchedule(schedule: (step: number) => number): void {
+    this.learningRateAt = schedule;
+  }
+
   /** Training pairs left out by the length filter. */
   get droppedPairs(): number {
     return this.batcher.dropped;
@@ -137,7 +147,9 @@ export class Trainer {
     const batch = this.batcher.next();
     const step = this.optimizer.step + 1;
     const c = this.trainConfig;
-    const lr = learningRate(step, this.modelConfig.dModel, c.warmupSteps, c.lrFactor);
+    const lr =
+      this.learningRateAt?.(step) ??
+      learningRate(step, this.modelConfig.dModel, c.warmupSteps, c.lrFactor);
     const f = this.forward(batch, true, hashSeed(this.dropoutSeed, step));
     const projection = this.model.outputProjection() as tf.Tensor as tf.Tensor2D;
     const { value, grads } = tf.variableGrads(

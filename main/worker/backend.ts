@@ -7,6 +7,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { AppError, ErrorCode } from '../../shared/errors';
 import { registerEngineKernels } from './engineKernels';
+import { registerStudioKernels } from './kernels/register';
 import {
   BACKENDS,
   type BackendName,
@@ -127,6 +128,10 @@ export async function chooseBackend(
       continue;
     }
     registerEngineKernels();
+    // The studio's own WebAssembly kernels (main/worker/kernels) replace tfjs's slow ones on
+    // wasm; when they cannot load (no SIMD, no binary) the stock kernels stay and the status
+    // says why, for the Engine screen.
+    const kernels = backend === 'wasm' ? await registerStudioKernels() : undefined;
     return {
       backend,
       reason:
@@ -138,6 +143,16 @@ export async function chooseBackend(
       rejected,
       tfjsVersion: tf.version.tfjs,
       ...(await describe(backend)),
+      ...(kernels
+        ? {
+            studioKernels: {
+              active: kernels.active,
+              reason: kernels.reason,
+              simd: kernels.simd,
+              threads: kernels.threads,
+            },
+          }
+        : {}),
       nodeVersion: process.versions.node,
       platform: `${process.platform}-${process.arch}`,
     };

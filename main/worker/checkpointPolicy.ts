@@ -11,11 +11,20 @@ import { writeCheckpoint, type CheckpointInput } from '../runFolder/checkpointSt
 import { applyRetention } from '../runFolder/retention';
 import type { MetricsWriter } from '../runFolder/metricsLog';
 import type { Trainer, TrainerSnapshot } from '../training/trainer';
+import { ELAPSED_KEY } from './timeBudget';
 
 /** Scores taken at the checkpoint's step, recorded in its state.json. */
 export interface CheckpointScores {
   validLoss?: number;
   bleu?: number;
+  /** Sentences `bleu` was computed on, and whether they were the whole validation set. */
+  bleuSentences?: number;
+  bleuWholeSet?: boolean;
+}
+
+/** A time-budget run's elapsed training time at the checkpoint (see timeBudget.ts). */
+export interface CheckpointClock {
+  elapsedMs?: number;
 }
 
 /** Optimiser tensors are named `optimizer.<moment>.<weight>`; everything else is a weight. */
@@ -32,6 +41,7 @@ export function checkpointContents(
   runId: string,
   tokenizer: TokenizerRef,
   scores: CheckpointScores,
+  clock: CheckpointClock = {},
 ): CheckpointInput {
   const { state } = snapshot;
   return {
@@ -46,13 +56,18 @@ export function checkpointContents(
         epoch: state.data.epoch,
         batchInEpoch: state.data.index,
         rngState: [state.data.seed, state.dropoutSeed],
-        extra: { trainer: state },
+        extra: {
+          trainer: state,
+          ...(clock.elapsedMs !== undefined ? { [ELAPSED_KEY]: clock.elapsedMs } : {}),
+        },
       },
       model: state.model,
       train: state.train,
       tokenizer,
       ...(scores.validLoss !== undefined ? { validLoss: scores.validLoss } : {}),
       ...(scores.bleu !== undefined ? { bleu: scores.bleu } : {}),
+      ...(scores.bleuSentences !== undefined ? { bleuSentences: scores.bleuSentences } : {}),
+      ...(scores.bleuWholeSet === true ? { bleuWholeSet: true } : {}),
     },
   };
 }
@@ -92,11 +107,19 @@ export class CheckpointPolicy {
     trainer: Pick<Trainer, 'exportState'>,
     metrics: Pick<MetricsWriter, 'sync'>,
     scores: CheckpointScores,
+    clock: CheckpointClock = {},
   ): Promise<CheckpointInfo> {
     const { runDir, runId, tokenizer, train } = this.options;
     // Every metric of this step is durable before the checkpoint that covers it exists.
     await metrics.sync();
-    const contents = checkpointContents(trainer.exportState(), step, runId, tokenizer, scores);
+    const contents = checkpointContents(
+      trainer.exportState(),
+      step,
+      runId,
+      tokenizer,
+      scores,
+      clock,
+    );
     const info = await writeCheckpoint(runDir, contents);
     this.lastStep = step;
     await applyRetention(runDir, { keepLast: train.keepLast, metric: train.earlyStoppingMetric });

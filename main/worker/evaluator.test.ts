@@ -153,6 +153,24 @@ describe('Evaluator', () => {
     expect(ev.scoresAt(6)).toEqual({ validLoss: 1, bleu: 19 });
   });
 
+  it('tells a checkpoint how many sentences its BLEU was on, and whether that was all of them', async () => {
+    const evaluateBleu: BleuEvaluator = async () => ({ bleu: 5, chrf: 40 });
+    const train = schedule({
+      validEvery: 0,
+      bleuEvery: 2,
+      patience: 0,
+      earlyStoppingMetric: 'bleu',
+    });
+    const sampled = evaluator(fakeTrainer([3]), train, { evaluateBleu });
+    const whole = evaluator(fakeTrainer([3]), train, { evaluateBleu, bleuWholeSet: true });
+    const r = recorder();
+    for (const ev of [sampled, whole]) await ev.afterStep(2, r.record);
+    // The fixture's BLEU sample is one sentence; no BLEU at step 1, so nothing to say there.
+    expect(sampled.bleuSampleAt(2)).toEqual({ bleuSentences: 1 });
+    expect(whole.bleuSampleAt(2)).toEqual({ bleuSentences: 1, bleuWholeSet: true });
+    expect(sampled.bleuSampleAt(1)).toEqual({});
+  });
+
   it('scores no BLEU without an evaluator or without a sample', async () => {
     const r = recorder();
     const none = evaluator(fakeTrainer([]), schedule({ validEvery: 0, bleuEvery: 1 }));

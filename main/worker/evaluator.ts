@@ -10,6 +10,7 @@ import type { BpeTokenizer } from '../text/tokenizer';
 import type { TokenizedPair } from '../training/batching';
 import type { Trainer } from '../training/trainer';
 import type { SplitLines } from './datasetFiles';
+import type { CheckpointScores } from './checkpointPolicy';
 import { EarlyStopping } from './earlyStopping';
 
 /** Validation sentences and their references, the ones BLEU is scored on. */
@@ -48,6 +49,8 @@ export interface EvaluatorOptions {
   train: Pick<TrainConfig, 'validEvery' | 'bleuEvery' | 'patience' | 'earlyStoppingMetric'>;
   validPairs: readonly TokenizedPair[];
   bleuPairs: BleuSample;
+  /** True when `bleuPairs` is the whole validation set (its BLEU ranks at any size). */
+  bleuWholeSet?: boolean;
   tokenizers: { src: BpeTokenizer; tgt: BpeTokenizer };
   /** Absent: BLEU is never scored. */
   evaluateBleu?: BleuEvaluator | undefined;
@@ -86,6 +89,19 @@ export class Evaluator {
     };
   }
 
+  /**
+   * With `scoresAt`, for the checkpoint of `step`: how many sentences its BLEU was on and
+   * whether that was the whole validation set (the best-checkpoint rule needs both).
+   */
+  bleuSampleAt(step: number): Pick<CheckpointScores, 'bleuSentences' | 'bleuWholeSet'> {
+    if (this.lastBleu?.step !== step) return {};
+    const { bleuPairs, bleuWholeSet } = this.options;
+    return {
+      bleuSentences: bleuPairs.src.length,
+      ...(bleuWholeSet === true ? { bleuWholeSet } : {}),
+    };
+  }
+
   /** The evaluations due after `step`: validation, then BLEU. */
   async afterStep(step: number, record: RecordMetric): Promise<void> {
     const { train, validPairs } = this.options;
@@ -99,6 +115,30 @@ export class Evaluator {
     if (this.lastValid?.step !== step && this.options.validPairs.length > 0 && step > 0) {
       await this.validate(step, record);
     }
+  }
+
+  /**
+   * Scores the model as it is now (an average loaded into it at the end of a budget run):
+   * validation loss, and BLEU when a BLEU evaluator and sample exist. Nothing is recorded in
+   * metrics.jsonl (its charts follow the trained steps) and early stopping is not fed.
+   */
+  async score(): Promise<CheckpointScores> {
+    const { validPairs, evaluateBleu, bleuPairs, tokenizers, bleuWholeSet } = this.options;
+    const validLoss = validPairs.length > 0 ? this.trainer.evaluate(validPairs).loss : undefined;
+    const bleu =
+      evaluateBleu && bleuPairs.src.length > 0
+        ? (await evaluateBleu(this.trainer.model, tokenizers, bleuPairs)).bleu
+        : undefined;
+    return {
+      ...(validLoss !== undefined ? { validLoss } : {}),
+      ...(bleu !== undefined
+        ? {
+            bleu,
+            bleuSentences: bleuPairs.src.length,
+            ...(bleuWholeSet === true ? { bleuWholeSet } : {}),
+          }
+        : {}),
+    };
   }
 
   private async validate(step: number, record: RecordMetric): Promise<void> {

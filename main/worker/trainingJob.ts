@@ -10,20 +10,23 @@
  * goes in, retention), loopAdapter.ts (pause/stop and the loop's callbacks as protocol events).
  */
 import { AppError, ErrorCode, toErrorData } from '../../shared/errors';
-import type { CheckpointInfo } from '../../shared/types';
+import type { CheckpointInfo, RunEndKind } from '../../shared/types';
 import type { Transformer } from '../model/transformer';
 import type { TokenizerRef } from '../runFolder/checkpointFormat';
 import { readCheckpoint } from '../runFolder/checkpointStore';
 import { MetricsWriter } from '../runFolder/metricsLog';
 import type { TokenizedPair } from '../training/batching';
 import { runTraining } from '../training/loop';
+import { budgetLearningRate } from '../training/schedule';
 import { Trainer, type TrainerState } from '../training/trainer';
 import type { EngineEvent, TrainCommand, TrainEndStatus, TrainJobSpec } from '../protocol/engine';
 import { CheckpointPolicy } from './checkpointPolicy';
 import { loadTokenizers, readSplit, tokenize } from './datasetFiles';
 import { earlyStoppingReason } from './earlyStopping';
 import { bleuSample, Evaluator, type BleuEvaluator } from './evaluator';
+import { averageAndEvaluate } from './finalAverage';
 import { loopCallbacks, metricRecorder, RunControl, type RunState } from './loopAdapter';
+import { elapsedFromPosition, TimeBudget, withTimeBudget } from './timeBudget';
 
 /** Where a resumed run starts: the restored trainer and what its checkpoint recorded. */
 interface ResumePoint {
@@ -32,6 +35,8 @@ interface ResumePoint {
   checkpointStep: number;
   /** The validation loss the checkpoint recorded, if any. */
   validLoss?: number;
+  /** Time the run had spent running when the checkpoint was taken (a budget run's). */
+  elapsedMs: number;
 }
 
 /** The parts a prepared job runs with. */
@@ -39,6 +44,10 @@ interface Prepared {
   trainer: Trainer;
   evaluator: Evaluator;
   checkpoints: CheckpointPolicy;
+  /** The step training starts from (a resume's checkpoint step, else 0). */
+  startStep: number;
+  /** Time spent running before this session (a resumed budget run's). */
+  elapsedMs: number;
 }
 
 export class TrainingJob {
@@ -49,6 +58,8 @@ export class TrainingJob {
     readonly spec: TrainJobSpec,
     private readonly emit: (event: EngineEvent) => void,
     private readonly evaluateBleu?: BleuEvaluator,
+    /** The clock a time budget is measured on, in ms (injected by tests). */
+    private readonly clock: () => number = Date.now,
   ) {}
 
   get runId(): string {
@@ -83,7 +94,11 @@ export class TrainingJob {
     const bleuPairs = bleuSample(valid, spec.train.bleuSamples);
     const start: ResumePoint =
       spec.resumeFrom === null
-        ? { trainer: new Trainer(spec.model, spec.train, trainPairs), checkpointStep: -1 }
+        ? {
+            trainer: new Trainer(spec.model, spec.train, trainPairs),
+            checkpointStep: -1,
+            elapsedMs: 0,
+          }
         : await this.resume(spec.resumeFrom, tokenizers.ref, trainPairs);
     const { trainer } = start;
     this.prepared = {
@@ -92,6 +107,7 @@ export class TrainingJob {
         train: spec.train,
         validPairs,
         bleuPairs,
+        bleuWholeSet: bleuPairs.src.length >= valid.src.length,
         tokenizers,
         evaluateBleu: this.evaluateBleu,
         resumedValid:
@@ -106,6 +122,8 @@ export class TrainingJob {
         tokenizer: tokenizers.ref,
         lastCheckpointStep: start.checkpointStep,
       }),
+      startStep: trainer.step,
+      elapsedMs: start.elapsedMs,
     };
     return { step: trainer.step, pairs: trainPairs.length };
   }
@@ -143,6 +161,7 @@ export class TrainingJob {
     return {
       trainer,
       checkpointStep: ckpt.state.step,
+      elapsedMs: elapsedFromPosition(ckpt.state.position?.extra),
       ...(ckpt.state.validLoss !== undefined ? { validLoss: ckpt.state.validLoss } : {}),
     };
   }
@@ -162,48 +181,78 @@ export class TrainingJob {
     const { trainer, evaluator, checkpoints } = this.prepared;
     const { spec } = this;
     const c = spec.train;
+    // A time budget (configs from before it existed have no `minutes`: by steps).
+    const budget =
+      (c.minutes ?? 0) > 0
+        ? new TimeBudget(c.minutes * 60_000, this.prepared.elapsedMs, this.clock)
+        : undefined;
+    if (budget) {
+      const { dModel } = trainer.modelConfig;
+      trainer.useSchedule((step) =>
+        budgetLearningRate(step, budget.fraction, dModel, c.warmupSteps, c.lrFactor),
+      );
+    }
     let metrics: MetricsWriter | undefined;
     let status: TrainEndStatus = 'completed';
     let error: ReturnType<typeof toErrorData> | undefined;
     let reason: string | undefined;
+    let kind: RunEndKind = 'finished';
     const started = Date.now();
     try {
       metrics = await MetricsWriter.open(spec.runDir);
       const writer = metrics;
       const record = metricRecorder(writer, spec.runId, this.emit);
       const checkpoint = async (step: number): Promise<CheckpointInfo> => {
-        const info = await checkpoints.write(step, trainer, writer, evaluator.scoresAt(step));
+        const info = await checkpoints.write(
+          step,
+          trainer,
+          writer,
+          { ...evaluator.scoresAt(step), ...evaluator.bleuSampleAt(step) },
+          budget ? { elapsedMs: budget.elapsedMs } : {},
+        );
         this.emit({ type: 'trainCheckpoint', runId: spec.runId, checkpoint: info });
         return info;
       };
 
+      const callbacks = loopCallbacks({
+        runId: spec.runId,
+        control: this.runControl,
+        emit: this.emit,
+        record,
+        earlyStopped: () => evaluator.earlyStopped,
+        lastValidLoss: () => evaluator.lastValidLoss,
+        afterStep: async (step) => {
+          await evaluator.afterStep(step, record);
+          if (checkpoints.isDue(step)) await checkpoint(step);
+        },
+      });
       const result = await runTraining(
         trainer,
         { maxSteps: c.maxSteps, validEvery: 0, validateAtEnd: false },
-        loopCallbacks({
-          runId: spec.runId,
-          control: this.runControl,
-          emit: this.emit,
-          record,
-          earlyStopped: () => evaluator.earlyStopped,
-          lastValidLoss: () => evaluator.lastValidLoss,
-          afterStep: async (step) => {
-            await evaluator.afterStep(step, record);
-            if (checkpoints.isDue(step)) await checkpoint(step);
-          },
-        }),
+        budget ? withTimeBudget(callbacks, budget) : callbacks,
       );
+      // The deadline ends a budget run as completed, not stopped.
+      const onTime =
+        budget?.expired === true && !this.runControl.stopping && !evaluator.earlyStopped;
       // The last step: validate if it was not just validated, and always checkpoint.
       await evaluator.atEnd(result.step, record);
       if (checkpoints.needsFinal(result.step)) await checkpoint(result.step);
-      if (result.stopped) {
+      if (result.stopped && !onTime) {
         status = 'stopped';
+        kind = evaluator.earlyStopped ? 'early_stopped' : 'stopped';
         reason = evaluator.earlyStopped
           ? earlyStoppingReason(c.earlyStoppingMetric, c.patience)
           : 'Stopped by the user.';
+      } else if (budget) {
+        const averaged = await averageAndEvaluate(spec.runDir, trainer, evaluator);
+        if (averaged) {
+          this.emit({ type: 'trainCheckpoint', runId: spec.runId, checkpoint: averaged });
+          reason = budgetReason(trainer.step - this.prepared.startStep, c.minutes, averaged);
+        }
       }
     } catch (err) {
       status = 'failed';
+      kind = 'failed';
       error = toErrorData(err);
     } finally {
       this.runControl.end();
@@ -214,7 +263,9 @@ export class TrainingJob {
       type: 'trainEnded',
       runId: spec.runId,
       status,
+      kind,
       step: trainer.step,
+      elapsedSeconds: Math.round((Date.now() - started) / 1000),
       ...(error ? { error } : {}),
       ...(reason
         ? { reason }
@@ -228,4 +279,15 @@ export class TrainingJob {
     this.prepared?.trainer.dispose();
     this.prepared = undefined;
   }
+}
+
+/** How a budget run ended, with its average's scores. */
+function budgetReason(steps: number, minutes: number, averaged: CheckpointInfo): string {
+  const scores = [
+    ...(averaged.validLoss !== undefined
+      ? [`validation loss ${averaged.validLoss.toFixed(3)}`]
+      : []),
+    ...(averaged.bleu !== undefined ? [`BLEU ${averaged.bleu.toFixed(1)}`] : []),
+  ];
+  return `Trained ${steps} steps in the ${minutes}-minute budget; ${averaged.id} averages steps ${(averaged.averagedFrom ?? []).join(', ')}${scores.length > 0 ? ` (${scores.join(', ')})` : ''}.`;
 }

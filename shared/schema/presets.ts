@@ -23,6 +23,7 @@ export interface Preset {
 const PAPER_TRAIN: TrainConfig = {
   batchTokens: 4096,
   maxSteps: 100_000,
+  minutes: 0,
   warmupSteps: 4000,
   lrFactor: 1,
   adamBeta1: 0.9,

@@ -10,6 +10,7 @@ import { exists } from '../../runFolder/atomicFs';
 import { checkpointDir, deleteCheckpoint, scanCheckpoints } from '../../runFolder/checkpointStore';
 import { listSetAside } from '../../runFolder/damagedCheckpoints';
 import { averageCheckpoints } from '../../runFolder/averaging';
+import { describeBestBy } from '../../runFolder/checkpointSelection';
 import { EXPORT_EXTENSION, exportCheckpoint, importCheckpoint } from '../services/checkpoints';
 import { defaultHome } from '../services/home';
 import { RUN_FILE, RunsService } from '../services/runs';
@@ -134,6 +135,8 @@ export async function runCheckpointsCommand(argv: string[]): Promise<number> {
       }
       console.log(`Run "${run.name}" (${run.id}), ${checkpoints.length} checkpoint(s):`);
       if (checkpoints.length > 0) console.log(table(checkpoints));
+      const best = checkpoints.find((c) => c.bestBy !== undefined);
+      if (best?.bestBy) console.log(`Best (*): ${best.id}, by ${describeBestBy(best.bestBy)}.`);
       for (const s of skipped) console.log(`skipped ${s.name}: ${s.reason}`);
       for (const d of damaged) console.log(`set aside ${d.id} (${d.movedTo}): ${d.reason}`);
       return 0;

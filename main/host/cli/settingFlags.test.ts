@@ -108,3 +108,25 @@ describe('train and import', () => {
     expect(CLEANING_FIELDS.maxRatio.flag).toBe('max-ratio');
   });
 });
+
+describe('train early-stopping flags (issue 14)', () => {
+  const flags = flagFields(TRAIN_FIELDS.patience, TRAIN_FIELDS.earlyStoppingMetric);
+
+  it('--patience and --early-stop-on set patience and the metric, like the UI', () => {
+    expect(flags.map((f) => f.flag)).toEqual(['patience', 'early-stop-on']);
+    expect(parseFlags(flags, { patience: '3', 'early-stop-on': 'valid_loss' })).toEqual({
+      patience: 3,
+      earlyStoppingMetric: 'valid_loss',
+    });
+  });
+
+  it('train refuses a value out of range and lists both flags in its help', async () => {
+    await expect(runTrainCommand(['--patience', '-1'])).rejects.toThrow('--patience');
+    await expect(runTrainCommand(['--early-stop-on', 'chrf'])).rejects.toThrow('--early-stop-on');
+    const lines: string[] = [];
+    vi.spyOn(console, 'log').mockImplementation((s: string) => void lines.push(s));
+    expect(await runTrainCommand(['--help'])).toBe(0);
+    expect(lines.join('\n')).toMatch(/--patience N/);
+    expect(lines.join('\n')).toMatch(/--early-stop-on bleu\|valid_loss/);
+  });
+});

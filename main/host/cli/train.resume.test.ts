@@ -189,7 +189,7 @@ describe('train --resume with damaged checkpoints (real CLI)', () => {
     ]);
     expect(done.code, done.stdout + done.stderr).toBe(2);
     expectOneSentence(done.stderr);
-    expect(done.stderr).toMatch(/learning-rate factor must be between .* got 1000\./);
+    expect(done.stderr).toMatch(/--lr-factor must be between .* got 1000\./);
     expect(await fsp.readFile(path.join(runDir, 'run.json'))).toEqual(runJson);
     expect(await snapshot(runDir)).toEqual(before);
   });

@@ -22,17 +22,21 @@ import { RESUME_OVERRIDABLE, TRAIN_FIELDS } from '../../../shared/schema/train';
 import { defaultHome } from '../services/home';
 import { createStudio, type Studio } from '../studio';
 import { parseBackend, parseCommandArgs, parseIntArg } from './args';
+import { describeRunEnd } from '../services/runEnd';
 import { asFlag, flagFields, flagHelp, flagOptions, parseFlags } from './settingFlags';
 
 /** The training settings train takes as flags, on top of the preset's. */
 const TRAIN_FLAGS = flagFields(
   TRAIN_FIELDS.maxSteps,
+  TRAIN_FIELDS.minutes,
   TRAIN_FIELDS.batchTokens,
   TRAIN_FIELDS.lrFactor,
   TRAIN_FIELDS.warmupSteps,
   TRAIN_FIELDS.checkpointEvery,
   TRAIN_FIELDS.validEvery,
   TRAIN_FIELDS.bleuEvery,
+  TRAIN_FIELDS.patience,
+  TRAIN_FIELDS.earlyStoppingMetric,
 );
 /** The import's vocabulary size, as train names it; its default here is the preset's. */
 const VOCAB_FLAG = asFlag(IMPORT_FIELDS.vocabSize, 'vocab');
@@ -42,9 +46,11 @@ const RESUME_FLAGS = TRAIN_FLAGS.filter((f) =>
 const PRESET_DEFAULT = { defaultNote: "the preset's", indent: 26 };
 
 export const TRAIN_HELP = `Usage: npm run train -- [--src FILE --tgt FILE] [--valid-src FILE --valid-tgt FILE]
-                        [--preset tiny|small|base] [--max-steps N] [--batch-tokens N]
+                        [--preset tiny|small|base] [--max-steps N] [--minutes M]
+                        [--batch-tokens N]
                         [--out HOME] [--backend NAME] [--name NAME]
                         [--checkpoint-every N] [--valid-every N] [--bleu-every N]
+                        [--patience N] [--early-stop-on bleu|valid_loss]
                         [--progress-every-ms MS]
        npm run train -- --resume RUN_DIR [--max-steps N] [--lr-factor X] [--from-scratch]
 
@@ -182,6 +188,9 @@ async function trainAndReport(
     if (resume !== undefined && note !== undefined) console.warn(note);
     console.log(
       `Training "${started.name}" on ${started.backend} from step ${started.step} to ${started.train.maxSteps}` +
+        ((started.train.minutes ?? 0) > 0
+          ? ` or until its ${started.train.minutes}-minute budget is used`
+          : '') +
         ` (${run.model.encoderLayers}+${run.model.decoderLayers} layers, d_model ${run.model.dModel}, ${run.model.heads} heads)`,
     );
     const final = await ended;
@@ -311,13 +320,18 @@ export async function runTrainCommand(argv: string[]): Promise<number> {
 }
 
 function report(run: RunInfo, runDir: string): number {
+  if (run.end) console.log(describeRunEnd(run.end));
   if (run.status === 'failed') {
     console.error(`Training failed at step ${run.step}: ${run.error ?? 'unknown error'}`);
     console.error(`Resume with: npm run train -- --resume ${runDir}`);
     return 1;
   }
   console.log(`Run ${run.status} at step ${run.step}: ${runDir}`);
-  if (run.status === 'stopped') console.log(`Continue with: npm run train -- --resume ${runDir}`);
+  if (run.end?.kind === 'early_stopped') {
+    console.log(`Train past early stopping with: npm run train -- --resume ${runDir} --patience 0`);
+  } else if (run.status === 'stopped') {
+    console.log(`Continue with: npm run train -- --resume ${runDir}`);
+  }
   console.log(`Translate with: npm run translate -- --run ${runDir} "your sentence"`);
   return 0;
 }

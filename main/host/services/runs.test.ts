@@ -20,6 +20,7 @@ import {
   readMetrics,
   truncateMetricsAfter,
 } from '../../runFolder/metricsLog';
+import { describeRunEnd, runEndOf } from './runEnd';
 import { RunsService } from './runs';
 
 const SHA = sha256(TEST_TOKENIZER_JSON);
@@ -325,5 +326,64 @@ describe('metrics.jsonl', () => {
     );
     expect(await truncateMetricsAfter(dir, 2)).toBe(0);
     expect(await fsp.readdir(dir)).toEqual(['metrics.jsonl']);
+  });
+});
+
+describe('how a run ended (issue 14)', () => {
+  const records: MetricRecord[] = [
+    train(50),
+    { kind: 'valid', step: 50, time: 50, loss: 5.96, perplexity: 388 },
+    { kind: 'bleu', step: 50, time: 51, bleu: 0.19, chrf: 10, samples: 200 },
+    { kind: 'valid', step: 100, time: 100, loss: 5.1, perplexity: 164 },
+    { kind: 'bleu', step: 100, time: 101, bleu: 0.12, chrf: 12, samples: 200 },
+    { kind: 'valid', step: 112, time: 112, loss: 5.3, perplexity: 200 },
+  ];
+  const earlyStop = 'Early stopping: validation loss did not improve for 1 evaluations.';
+
+  it('takes the lowest validation loss and the highest BLEU with their steps', () => {
+    const end = runEndOf(
+      { kind: 'early_stopped', step: 112, reason: earlyStop, elapsedSeconds: 42 },
+      records,
+      new Date('2026-12-01T21:00:00Z'),
+    );
+    expect(end).toEqual({
+      kind: 'early_stopped',
+      reason: earlyStop,
+      step: 112,
+      time: '2026-12-01T21:00:00.000Z',
+      elapsedSeconds: 42,
+      bestValidLoss: { value: 5.1, step: 100 },
+      bestBleu: { value: 0.19, step: 50, sentences: 200 },
+    });
+    expect(describeRunEnd(end)).toBe(
+      `Stopped early at step 112: ${earlyStop} Trained 42 s. Best validation loss 5.100 (step 100). Best BLEU 0.19 on 200 sentences (step 50).`,
+    );
+    expect(
+      runEndOf({ kind: 'finished', step: 0, reason: 'Trained 0 steps.' }, []),
+    ).not.toHaveProperty('bestValidLoss');
+  });
+
+  it('is stored in run.json with the status and cleared when the run trains again', async () => {
+    const run = await runs.create(spec);
+    const end = runEndOf({ kind: 'early_stopped', step: 112, reason: earlyStop }, records);
+    await runs.update(run.id, { status: 'stopped', step: 112, end });
+    const stored = JSON.parse(
+      await fsp.readFile(path.join(runs.runDir(run.id), 'run.json'), 'utf8'),
+    ) as { status: string; end: unknown };
+    expect(stored.status).toBe('stopped');
+    expect(stored.end).toEqual(end);
+    expect((await runs.get(run.id)).end?.kind).toBe('early_stopped');
+    await runs.update(run.id, { status: 'running' });
+    expect(await runs.get(run.id)).not.toHaveProperty('end');
+    const failed = runEndOf(
+      { kind: 'failed', step: 3, reason: 'The worker ran out of memory.' },
+      [],
+    );
+    await runs.update(run.id, { status: 'failed', error: failed.reason, end: failed });
+    expect(await runs.get(run.id)).toMatchObject({
+      status: 'failed',
+      error: 'The worker ran out of memory.',
+      end: { kind: 'failed', reason: 'The worker ran out of memory.', step: 3 },
+    });
   });
 });

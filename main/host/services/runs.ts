@@ -13,6 +13,7 @@ import type {
   ModelConfig,
   PresetName,
   RunHistoryEntry,
+  RunEnd,
   RunInfo,
   RunStatus,
   TrainConfig,
@@ -237,17 +238,26 @@ export class RunsService {
   }
 
   /**
-   * Updates status, step, error or backend. A status other than 'failed' clears the error.
+   * Updates status, step, error, backend or how the run ended. A status other than
+   * 'failed' clears the error; 'running' clears the previous ending.
    */
   async update(
     id: string,
-    patch: { status?: RunStatus; step?: number; error?: string; backend?: BackendName },
+    patch: {
+      status?: RunStatus;
+      step?: number;
+      error?: string;
+      backend?: BackendName;
+      end?: RunEnd;
+    },
   ): Promise<RunInfo> {
     return this.mutate(id, (run) => {
       if (patch.status !== undefined) {
         run.status = patch.status;
         if (patch.status !== 'failed') delete run.error;
+        if (patch.status === 'running') delete run.end;
       }
+      if (patch.end !== undefined) run.end = patch.end;
       if (patch.step !== undefined) run.step = patch.step;
       if (patch.error !== undefined) run.error = patch.error;
       if (patch.backend !== undefined) run.backend = patch.backend;

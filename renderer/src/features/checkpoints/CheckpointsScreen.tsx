@@ -1,4 +1,5 @@
 import { useEffect, useRef, useState } from 'react';
+import type { BestBy } from '../../../../shared/types';
 import { ConfirmButton } from '../../components/ConfirmButton';
 import { EmptyState, ErrorNote } from '../../components/Notice';
 import { formatBytes, formatDate, formatNum } from '../../lib/format';
@@ -24,7 +25,9 @@ export function CheckpointsScreen() {
       <header className="screen-head">
         <h1>Checkpoints</h1>
         <p className="muted">
-          Written during training; the best one (by BLEU or validation loss) is starred.
+          Written during training; the best one is starred, with the metric that picked it:
+          validation loss until BLEU is on at least 500 sentences (or the whole validation set),
+          then BLEU.
         </p>
       </header>
       <ErrorNote testId="runs-error">{runsError}</ErrorNote>
@@ -162,14 +165,22 @@ function CheckpointTable({ runId }: { runId: string }) {
                   </td>
                   <td>
                     {c.best ? (
-                      <span
-                        className="star"
-                        title="Best checkpoint"
-                        aria-label="best"
-                        data-testid="checkpoint-best"
-                      >
-                        ★
-                      </span>
+                      <>
+                        <span
+                          className="star"
+                          title="Best checkpoint"
+                          aria-label="best"
+                          data-testid="checkpoint-best"
+                        >
+                          ★
+                        </span>
+                        {c.bestBy && (
+                          <span className="muted small" data-testid="checkpoint-best-by">
+                            {' '}
+                            {bestByLabel(c.bestBy)}
+                          </span>
+                        )}
+                      </>
                     ) : null}
                   </td>
                   <td>
@@ -309,4 +320,10 @@ function ImportCheckpoint() {
       </form>
     </section>
   );
+}
+
+/** "by BLEU (500 sent.)" or "by valid loss": the metric that starred a checkpoint. */
+function bestByLabel(by: BestBy): string {
+  if (by.metric === 'valid_loss') return 'by valid loss';
+  return by.sentences === undefined ? 'by BLEU' : `by BLEU (${by.sentences} sent.)`;
 }

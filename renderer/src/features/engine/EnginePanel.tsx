@@ -44,6 +44,17 @@ export function EnginePanel() {
                 <dd>{info.simd ? 'yes' : 'no'}</dd>
               </>
             )}
+            {info.studioKernels && (
+              <>
+                <dt>Studio kernels</dt>
+                <dd data-testid="engine-kernels">
+                  {info.studioKernels.active
+                    ? `on (${info.studioKernels.simd === 'relaxed' ? 'relaxed-SIMD FMA' : 'SIMD128'}, ${info.studioKernels.threads} thread${info.studioKernels.threads === 1 ? '' : 's'})`
+                    : 'off: tfjs stock kernels'}
+                  <span className="muted"> ({info.studioKernels.reason})</span>
+                </dd>
+              </>
+            )}
             <dt>Node</dt>
             <dd>
               {info.nodeVersion} ({info.platform})

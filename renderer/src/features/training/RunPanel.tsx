@@ -6,6 +6,7 @@ import { ConfirmButton } from '../../components/ConfirmButton';
 import { ErrorNote } from '../../components/Notice';
 import { NumberField } from '../../components/NumberField';
 import { ProgressBar } from '../../components/ProgressBar';
+import { RunEndNote } from './RunEndNote';
 import { formatDuration, formatInt, formatNum } from '../../lib/format';
 import { useStudio } from '../../store';
 
@@ -153,6 +154,7 @@ export function RunPanel({ run }: { run: RunInfo }) {
           'The engine is starting…'
         )}
       </p>
+      {!active && run.end && <RunEndNote end={run.end} />}
       {run.status === 'failed' && run.error && (
         <ErrorNote testId="run-error">{run.error}</ErrorNote>
       )}
@@ -166,7 +168,11 @@ export function RunPanel({ run }: { run: RunInfo }) {
             data-testid="run-start"
             onClick={() => void action('start', run.id)}
           >
-            {run.status === 'created' ? 'Start' : 'Resume from last checkpoint'}
+            {run.status === 'created'
+              ? 'Start'
+              : run.end?.kind === 'early_stopped'
+                ? 'Resume anyway (it stopped early)'
+                : 'Resume from last checkpoint'}
           </button>
         )}
         {run.status === 'running' && (
