@@ -9,9 +9,10 @@ export default defineConfig({
       'scripts/**/*.test.ts',
     ],
     environment: 'node',
-    // tfjs training tests are CPU-bound on 2 cores: generous limits, never timing assertions.
-    testTimeout: 180_000,
-    hookTimeout: 120_000,
+    // tfjs training tests are CPU-bound on 2 cores (a copy-task model trains in a beforeAll):
+    // generous limits that only catch a hang, never timing assertions.
+    testTimeout: 420_000,
+    hookTimeout: 600_000,
     pool: 'forks',
     fileParallelism: true,
     maxWorkers: 2,
