@@ -141,6 +141,11 @@ export const test = base.extend<{
       await page.goto(server.url);
       await use({ page, mode: 'web', home });
     } finally {
+      // What the server printed is the first thing to read when a web-mode flow fails.
+      if (testInfo.status !== testInfo.expectedStatus) {
+        await testInfo.attach('server output', { body: server.output() });
+        process.stderr.write(`--- serve output ---\n${server.output()}\n`);
+      }
       await stop(child);
     }
   },
