@@ -131,23 +131,20 @@ export async function chooseBackend(
     // The studio's own WebAssembly kernels (main/worker/kernels) replace tfjs's slow ones on
     // wasm; when they cannot load (no SIMD, no binary) the stock kernels stay and the status
     // says why, for the Engine screen.
-    // Off by default for now: with them on, the engine worker of `serve` was seen to hang while
-    // starting (their thread pool beside tfjs's threaded build) in the Playground e2e flow, and
-    // the flow passed with them off. TRANSFORMER_STUDIO_KERNELS=on turns them on (the benchmarks
-    // do); the kernels' own tests register them directly.
-    const kernelsOn = process.env['TRANSFORMER_STUDIO_KERNELS'] === 'on';
+    // TRANSFORMER_STUDIO_KERNELS=off keeps the stock kernels (for A/B measurements, or to step
+    // around a kernel that misbehaves on some machine); the Engine screen then says so.
+    const kernelsOff = process.env['TRANSFORMER_STUDIO_KERNELS'] === 'off';
     const kernels =
       backend !== 'wasm'
         ? undefined
-        : kernelsOn
-          ? await registerStudioKernels()
-          : {
+        : kernelsOff
+          ? {
               active: false,
-              reason:
-                'off by default until a start-up hang of their thread pool is fixed; TRANSFORMER_STUDIO_KERNELS=on turns them on',
+              reason: 'turned off by TRANSFORMER_STUDIO_KERNELS=off; tfjs runs its stock kernels',
               simd: 'none' as const,
               threads: 0,
-            };
+            }
+          : await registerStudioKernels();
     return {
       backend,
       reason:

@@ -19,9 +19,6 @@ import { casePairs, decodeSources, probePairs, referenceCase } from './benchData
 import { SEARCHES, timeDecoding, type DecodeMeasurement, type Search } from './decodeBench';
 import { caseTrainer, measureTraining, type TrainMeasurement } from './trainBench';
 
-// The benchmarks measure the engine with the studio's own kernels (off by default in the app).
-process.env['TRANSFORMER_STUDIO_KERNELS'] ??= 'on';
-
 export interface EngineMemory {
   /** process.resourceUsage().maxRSS: the process's high-water resident set. */
   peakRssMB: number;

@@ -15,9 +15,6 @@ import { createTransformer } from '../../main/model/transformer';
 import { DECODE_SRC_LEN, DECODE_VOCAB, decodeSources } from './benchData';
 import { SEARCHES, timeDecoding } from './decodeBench';
 
-// The benchmarks measure the engine with the studio's own kernels (off by default in the app).
-process.env['TRANSFORMER_STUDIO_KERNELS'] ??= 'on';
-
 const { values } = parseArgs({
   options: {
     backend: { type: 'string', default: 'wasm' },

@@ -14,9 +14,6 @@ import type { BackendName } from '../../shared/types';
 import { casePairs, trainCases } from './benchData';
 import { caseTrainer, measureTraining, profileStep } from './trainBench';
 
-// The benchmarks measure the engine with the studio's own kernels (off by default in the app).
-process.env['TRANSFORMER_STUDIO_KERNELS'] ??= 'on';
-
 function arg(name: string, fallback: string): string {
   const i = process.argv.indexOf(`--${name}`);
   return i >= 0 && i + 1 < process.argv.length ? (process.argv[i + 1] as string) : fallback;
