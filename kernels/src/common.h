@@ -76,5 +76,16 @@ INLINE float hmax_f32x4(v128_t v) {
   return wasm_f32x4_extract_lane(v, 0);
 }
 
+/*
+ * A float argument passed as its IEEE-754 bits: the thread pool hands workers their arguments
+ * through an Int32Array, so float parameters travel as int32 and are reinterpreted here.
+ */
+INLINE float f32_from_bits(int32_t bits) {
+  union {
+    int32_t i;
+    float f;
+  } u = {bits};
+  return u.f;
+}
 
 #endif

@@ -8,6 +8,15 @@ import * as tf from '@tensorflow/tfjs';
 import { AppError, ErrorCode } from '../../shared/errors';
 import type { NamedTensor } from '../../shared/namedTensor';
 
+/**
+ * One update of every parameter in one kernel, where the active backend has it (the engine's
+ * own WebAssembly kernels register it on wasm: main/worker/kernels/adam.ts). Inputs p<i>, g<i>,
+ * m<i>, v<i> for i < count; attrs { count, scale, beta1, beta2, stepSize, epsHat } as in
+ * Adam.apply; outputs [p'_0..p'_{count-1}, m'_0.., v'_0..]. Elsewhere the same formulas run as
+ * tfjs ops, parameter by parameter.
+ */
+export const ADAM_KERNEL = 'StudioAdam';
+
 export interface AdamOptions {
   beta1: number;
   beta2: number;
@@ -71,6 +80,10 @@ export class Adam {
     const c2 = Math.sqrt(1 - Math.pow(beta2, t));
     const stepSize = (lr * c2) / (1 - Math.pow(beta1, t));
     const epsHat = epsilon * c2;
+    if (tf.getKernel(ADAM_KERNEL, tf.getBackend()) !== undefined) {
+      this.applyFused(list, { scale, beta1, beta2, stepSize, epsHat });
+      return norm;
+    }
     this.params.forEach(([name, p], i) => {
       const g0 = list[i] as tf.Tensor;
       const m0 = this.m.get(name) as tf.Tensor;
@@ -88,6 +101,31 @@ export class Adam {
       this.v.set(name, v1);
     });
     return norm;
+  }
+
+  /** The update as one ADAM_KERNEL call over all parameters. */
+  private applyFused(
+    grads: readonly tf.Tensor[],
+    attrs: { scale: number; beta1: number; beta2: number; stepSize: number; epsHat: number },
+  ): void {
+    const count = this.params.length;
+    const inputs: tf.NamedTensorMap = {};
+    this.params.forEach(([name, p], i) => {
+      inputs[`p${i}`] = p;
+      inputs[`g${i}`] = grads[i] as tf.Tensor;
+      inputs[`m${i}`] = this.m.get(name) as tf.Tensor;
+      inputs[`v${i}`] = this.v.get(name) as tf.Tensor;
+    });
+    const outputs = tf.engine().runKernel(ADAM_KERNEL, inputs, { count, ...attrs }) as tf.Tensor[];
+    this.params.forEach(([name, p], i) => {
+      const next = outputs[i] as tf.Tensor;
+      p.assign(next);
+      next.dispose();
+      (this.m.get(name) as tf.Tensor).dispose();
+      (this.v.get(name) as tf.Tensor).dispose();
+      this.m.set(name, outputs[count + i] as tf.Tensor);
+      this.v.set(name, outputs[2 * count + i] as tf.Tensor);
+    });
   }
 
   /** `optimizer.m.<name>`, `optimizer.v.<name>` for every parameter, and `optimizer.step` (int32 [1]). */

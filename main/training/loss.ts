@@ -9,6 +9,14 @@
  */
 import * as tf from '@tensorflow/tfjs';
 
+/**
+ * The fused loss of one chunk, where the active backend has it (the engine's own WebAssembly
+ * kernels register it on wasm: main/worker/kernels/crossEntropy.ts): inputs { logits [c, V]
+ * float32, targets [c] int32 }, attrs { smoothing }; outputs [grad [c, V] (softmax - q),
+ * smoothed [c], nll [c]] per row. Elsewhere the same formulas run as tfjs ops.
+ */
+export const SMOOTHED_CE_KERNEL = 'StudioSmoothedCrossEntropy';
+
 /** Rows per chunk: about 4M logits, so each [rows, vocab] temporary is ~16 MB. */
 export function defaultChunkRows(vocab: number): number {
   return Math.max(16, Math.floor((4 * 1024 * 1024) / vocab));
@@ -37,6 +45,21 @@ function chunk(
 ): ChunkSums & { dh?: tf.Tensor2D; dProjT?: tf.Tensor2D } {
   const vocab = projT.shape[1];
   const logits = tf.matMul(h, projT); // [c, V]
+  if (tf.getKernel(SMOOTHED_CE_KERNEL, tf.getBackend()) !== undefined) {
+    const [g, smoothedRows, nllRows] = tf
+      .engine()
+      .runKernel(SMOOTHED_CE_KERNEL, { logits, targets }, { smoothing }) as tf.Tensor[];
+    const sums = {
+      smoothed: tf.sum(smoothedRows as tf.Tensor) as tf.Scalar,
+      nll: withNll ? (tf.sum(nllRows as tf.Tensor) as tf.Scalar) : tf.scalar(0),
+    };
+    if (projection === undefined) return sums;
+    return {
+      ...sums,
+      dh: tf.matMul(g as tf.Tensor2D, projection) as tf.Tensor2D, // [c, d]
+      dProjT: tf.matMul(tf.transpose(h), g as tf.Tensor2D) as tf.Tensor2D, // [d, V]
+    };
+  }
   const z = tf.sub(logits, tf.max(logits, 1, true)); // [c, V] shifted for a stable exp
   const e = tf.exp(z); // [c, V]
   const s = tf.sum(e, 1, true); // [c, 1]

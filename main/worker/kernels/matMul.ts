@@ -15,6 +15,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { offsetOf, type KernelArgs, type WasmBackendLike } from './backendTypes';
 import type { KernelThreads } from './pool';
+import { HeapInts } from './heap';
 
 /**
  * Below this many multiply-adds per thread a product runs on the calling thread alone:
@@ -119,40 +120,6 @@ export function batchOffsets(
     }
   }
   return offsets;
-}
-
-/** A growable block of tfjs heap for the batch offsets (the kernels read them from memory). */
-class HeapInts {
-  private ptr = 0;
-  private capacity = 0;
-  constructor(private readonly backend: () => WasmBackendLike) {}
-
-  /** Copies `values` into the heap; returns their byte offset. Valid until the next call. */
-  write(values: Int32Array): number {
-    const wasm = this.backend().wasm;
-    if (values.length > this.capacity) {
-      if (this.ptr !== 0) wasm._free(this.ptr);
-      this.capacity = Math.max(values.length, 2 * this.capacity, 256);
-      this.ptr = wasm._malloc(this.capacity * 4) >>> 0;
-      if (this.ptr === 0) throw new Error('the tfjs heap is out of memory');
-    }
-    // A fresh view each time: tfjs's heap may have grown (a new buffer) since the last call.
-    const heap = new Int32Array(tfjsBuffer(wasm), this.ptr, values.length);
-    heap.set(values);
-    return this.ptr;
-  }
-
-  free(): void {
-    if (this.ptr !== 0) this.backend().wasm._free(this.ptr);
-    this.ptr = 0;
-    this.capacity = 0;
-  }
-}
-
-function tfjsBuffer(wasm: WasmBackendLike['wasm']): ArrayBufferLike {
-  const memory = wasm.wasmMemory ?? wasm.asm?.memory;
-  if (memory === undefined) throw new Error("the tfjs wasm backend's memory is not reachable");
-  return memory.buffer;
 }
 
 /** The BatchMatMul kernel function, bound to a pool; `dispose` frees its heap block. */

@@ -105,6 +105,40 @@ export interface KernelExports {
     i0: number,
     i1: number,
   ): void;
+  studio_layer_norm(
+    x: number,
+    gamma: number,
+    beta: number,
+    y: number,
+    xhat: number,
+    rstd: number,
+    d: number,
+    epsBits: number,
+    r0: number,
+    r1: number,
+  ): void;
+  studio_layer_norm_grad(
+    dy: number,
+    xhat: number,
+    rstd: number,
+    gamma: number,
+    dx: number,
+    d: number,
+    r0: number,
+    r1: number,
+  ): void;
+  studio_smoothed_ce(
+    logits: number,
+    targets: number,
+    grad: number,
+    loss: number,
+    nll: number,
+    vocab: number,
+    epsBits: number,
+    r0: number,
+    r1: number,
+  ): void;
+  studio_adam(table: number, count: number, hyper: number, e0: number, e1: number): void;
   studio_transpose(
     x: number,
     y: number,
@@ -128,6 +162,10 @@ export const POOL_FUNCTIONS = [
   'studio_exp',
   'studio_sum',
   'studio_transpose',
+  'studio_layer_norm',
+  'studio_layer_norm_grad',
+  'studio_smoothed_ce',
+  'studio_adam',
 ] as const;
 export type PoolFunction = (typeof POOL_FUNCTIONS)[number];
 

@@ -9,7 +9,13 @@
 import * as tf from '@tensorflow/tfjs';
 import { getThreadsCount } from '@tensorflow/tfjs-backend-wasm';
 import type { WasmBackendLike } from './backendTypes';
+import { ADAM_KERNEL } from '../../training/adam';
+import { SMOOTHED_CE_KERNEL } from '../../training/loss';
+import { LAYER_NORM_GRAD_KERNEL, LAYER_NORM_KERNEL } from '../../model/layerNorm';
+import { makeAdam } from './adam';
 import { makeCopyKernels } from './copies';
+import { makeSmoothedCrossEntropy } from './crossEntropy';
+import { makeLayerNorm } from './layerNorm';
 import { makeBatchMatMul } from './matMul';
 import { loadKernels, type LoadOptions, type SimdLevel } from './module';
 import { createKernelThreads, type KernelThreads } from './pool';
@@ -39,7 +45,8 @@ export interface StudioKernelsOptions extends LoadOptions {
   threads?: number;
   /**
    * Kernels to leave stock, by the names in StudioKernelsStatus.kernels ('BatchMatMul',
-   * 'Softmax', 'Softmax gradient', 'Exp', 'Sum', 'Transpose', 'Identity', 'Slice', 'SplitV'):
+   * 'Softmax', 'Softmax gradient', 'Exp', 'Sum', 'Transpose', 'Identity', 'Slice', 'SplitV',
+   * 'LayerNorm', 'Cross-entropy', 'Adam'):
    * for A/B measurements, or to step around a kernel that misbehaves.
    */
   exclude?: string[];
@@ -128,6 +135,7 @@ export async function registerStudioKernels(
   const names: string[] = [];
   const stockSoftmaxGrad = tf.getGradient('Softmax');
   let batchMatMul: ReturnType<typeof makeBatchMatMul> | undefined;
+  let adam: ReturnType<typeof makeAdam> | undefined;
   const excluded = new Set(options.exclude ?? []);
   const replace = (name: string, kernelFunc: () => tf.KernelFunc): void => {
     if (excluded.has(name)) return;
@@ -157,11 +165,32 @@ export async function registerStudioKernels(
     replace('Identity', () => copies.identity);
     replace('Slice', () => copies.slice);
     replace('SplitV', () => copies.splitV);
+    // Fused kernels with no stock counterpart: the model (main/model/layerNorm.ts) and the
+    // trainer (main/training/loss.ts, adam.ts) run them where they are registered.
+    const add = (label: string, kernels: [string, tf.KernelFunc][]): void => {
+      if (excluded.has(label)) return;
+      for (const [kernelName, kernelFunc] of kernels) {
+        tf.registerKernel({ kernelName, backendName: 'wasm', kernelFunc });
+        added.push(kernelName);
+      }
+      names.push(label);
+    };
+    const layerNorm = makeLayerNorm(pool);
+    add('LayerNorm', [
+      [LAYER_NORM_KERNEL, layerNorm.forward],
+      [LAYER_NORM_GRAD_KERNEL, layerNorm.grad],
+    ]);
+    add('Cross-entropy', [[SMOOTHED_CE_KERNEL, makeSmoothedCrossEntropy(pool)]]);
+    if (!excluded.has('Adam')) {
+      adam = makeAdam(pool);
+      add('Adam', [[ADAM_KERNEL, adam.kernelFunc]]);
+    }
   } catch (err) {
     for (const config of stockConfigs) restoreKernel(config);
     for (const name of added) tf.unregisterKernel(name, 'wasm');
     if (stockSoftmaxGrad !== undefined) tf.registerGradient(stockSoftmaxGrad);
     batchMatMul?.dispose();
+    adam?.dispose();
     await pool.dispose();
     return inactive(
       `registering the kernels failed: ${String(err)}; the stock tfjs wasm kernels run`,
@@ -182,7 +211,9 @@ export async function registerStudioKernels(
     stockConfigs,
     added,
     stockSoftmaxGrad,
-    disposers: batchMatMul === undefined ? [] : [batchMatMul.dispose],
+    disposers: [batchMatMul?.dispose, adam?.dispose].filter(
+      (d): d is () => void => d !== undefined,
+    ),
     status,
     key,
   };

@@ -1,6 +1,7 @@
 /**
  * The studio kernels with tfjs's threaded build (shared memory): 2 kernel threads (products
- * split by rows, by columns and by batches; softmax, exp, sums and transposes by rows or columns) and
+ * split by rows, by columns and by batches; softmax, exp, sums, transposes, LayerNorm and the
+ * loss by rows or columns, Adam by elements) and
  * 1 thread on the shared binary, against the tfjs cpu backend.
  */
 import * as tf from '@tensorflow/tfjs';
@@ -15,6 +16,7 @@ import {
   SIZES,
   type ProductCase,
 } from './matMulCases';
+import { adamTests, crossEntropyTests, layerNormTests } from './fusedCases';
 import { registerStudioKernels, studioKernelStats, unregisterStudioKernels } from './register';
 import { sumTests } from './reduceCases';
 import { softmaxTests } from './softmaxCases';
@@ -58,6 +60,9 @@ for (const threads of [2, 1]) {
     softmaxTests(900);
     sumTests(950);
     transposeTests(980);
+    layerNormTests(1100);
+    crossEntropyTests(1200);
+    adamTests(1300);
 
     it(
       threads > 1 ? 'split every kernel among the threads' : 'ran everything on one thread',
@@ -70,6 +75,10 @@ for (const threads of [2, 1]) {
           'studio_exp',
           'studio_sum',
           'studio_transpose',
+          'studio_layer_norm',
+          'studio_layer_norm_grad',
+          'studio_smoothed_ce',
+          'studio_adam',
         ]) {
           expect(stats[fn]?.calls ?? 0, fn).toBeGreaterThan(0);
           if (threads > 1) expect(stats[fn]?.parallel ?? 0, fn).toBeGreaterThan(0);
