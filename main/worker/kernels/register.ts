@@ -14,6 +14,7 @@ import { SMOOTHED_CE_KERNEL } from '../../training/loss';
 import { LAYER_NORM_GRAD_KERNEL, LAYER_NORM_KERNEL } from '../../model/layerNorm';
 import { makeAdam } from './adam';
 import { makeCopyKernels } from './copies';
+import { makeGather } from './gather';
 import { makeSmoothedCrossEntropy } from './crossEntropy';
 import { makeLayerNorm } from './layerNorm';
 import { makeBatchMatMul } from './matMul';
@@ -46,7 +47,7 @@ export interface StudioKernelsOptions extends LoadOptions {
   /**
    * Kernels to leave stock, by the names in StudioKernelsStatus.kernels ('BatchMatMul',
    * 'Softmax', 'Softmax gradient', 'Exp', 'Sum', 'Transpose', 'Identity', 'Slice', 'SplitV',
-   * 'LayerNorm', 'Cross-entropy', 'Adam'):
+   * 'GatherV2', 'LayerNorm', 'Cross-entropy', 'Adam'):
    * for A/B measurements, or to step around a kernel that misbehaves.
    */
   exclude?: string[];
@@ -165,6 +166,7 @@ export async function registerStudioKernels(
     replace('Identity', () => copies.identity);
     replace('Slice', () => copies.slice);
     replace('SplitV', () => copies.splitV);
+    replace('GatherV2', () => makeGather(stockKernel('GatherV2')));
     // Fused kernels with no stock counterpart: the model (main/model/layerNorm.ts) and the
     // trainer (main/training/loss.ts, adam.ts) run them where they are registered.
     const add = (label: string, kernels: [string, tf.KernelFunc][]): void => {
