@@ -4,7 +4,11 @@
  * 1,024, vocabulary 8,000 in loss chunks of 524 rows, 4 heads of 64, T = 28 so 585 sequence
  * heads), forward and the transposed products of backprop, at 1 and 2 threads.
  *
- *   npx tsx kernels/bench.ts [--threads 1,2] [--seconds 0.3] [--simd auto|simd]
+ *   npx tsx kernels/bench.ts [--threads 1,2] [--seconds 0.3] [--simd auto|simd] [--no-peer]
+ *
+ * With Debian's python3-torch (/usr/bin/python3), PyTorch's torch.matmul runs the same shapes
+ * at the same thread count right after (kernels/bench_peer.py): its columns show what a
+ * native BLAS (AVX2/AVX-512 FMA, twice or four times wasm's 128-bit SIMD width) does here.
  *
  * Each thread count runs in its own child process (a tfjs wasm backend starts once per
  * process; 2 threads = tfjs's threaded build, XNNPACK on 2 threads, and 2 kernel threads).
@@ -13,7 +17,10 @@
  * CPU time per product (all its threads; spinning counts).
  */
 import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+
+const PYTHON = '/usr/bin/python3';
 
 interface Shape {
   name: string;
@@ -137,6 +144,24 @@ async function child(threads: number, seconds: number, simd: 'auto' | 'simd'): P
   process.exit(0);
 }
 
+/** PyTorch's CPU ms and GFLOP/s per shape at `threads`, or a sentence why there are none. */
+function peer(
+  threads: number,
+  seconds: number,
+): { torch: string; results: { cpuMs: number; wallS: number }[] } | string {
+  if (!existsSync(PYTHON)) return `no ${PYTHON}`;
+  const run = spawnSync(PYTHON, [fileURLToPath(new URL('./bench_peer.py', import.meta.url))], {
+    input: JSON.stringify({ threads, seconds, shapes: SHAPES }),
+    encoding: 'utf8',
+  });
+  const line = run.stdout?.split('\n').find((l) => l.startsWith('{'));
+  if (run.status !== 0 || line === undefined) {
+    const why = (run.stderr ?? '').trim().split('\n').at(-1) ?? `exit ${run.status}`;
+    return `the PyTorch peer did not run (${why}; Debian: apt-get install python3-torch)`;
+  }
+  return JSON.parse(line) as { torch: string; results: { cpuMs: number; wallS: number }[] };
+}
+
 function parent(): void {
   const threadCounts = argValue('--threads', '1,2').split(',').map(Number);
   const seconds = argValue('--seconds', '0.3');
@@ -167,17 +192,32 @@ function parent(): void {
       simd: string;
       results: Measurement[];
     };
+    const torch = process.argv.includes('--no-peer')
+      ? 'turned off (--no-peer)'
+      : peer(threads, Number(seconds));
     console.log(
-      `\n${threads} thread(s), studio kernels with ${level} SIMD; GFLOP/s (wall), CPU ms per product`,
+      `\n${threads} thread(s), studio kernels with ${level} SIMD; GFLOP/s (wall), CPU ms per product` +
+        (typeof torch === 'string'
+          ? `; PyTorch: ${torch}`
+          : `; PyTorch ${torch.torch} torch.matmul`),
     );
+    const torchHead =
+      typeof torch === 'string'
+        ? ''
+        : ` ${'torch'.padStart(7)} ${'torchCPU'.padStart(9)} ${'CPU studio/torch'.padStart(16)}`;
     console.log(
-      `${'product'.padEnd(52)} ${'GFLOP'.padStart(6)} ${'stock'.padStart(7)} ${'studio'.padStart(7)} ${'ratio'.padStart(6)} ${'stockCPU'.padStart(9)} ${'studioCPU'.padStart(9)}`,
+      `${'product'.padEnd(52)} ${'GFLOP'.padStart(6)} ${'stock'.padStart(7)} ${'studio'.padStart(7)} ${'ratio'.padStart(6)} ${'stockCPU'.padStart(9)} ${'studioCPU'.padStart(9)}${torchHead}`,
     );
-    for (const r of results) {
+    results.forEach((r, i) => {
+      const t = typeof torch === 'string' ? undefined : torch.results[i];
+      const torchCols =
+        t === undefined
+          ? ''
+          : ` ${(r.gflop / t.wallS).toFixed(1).padStart(7)} ${t.cpuMs.toFixed(2).padStart(9)} ${(r.studio.cpuMs / t.cpuMs).toFixed(2).padStart(15)}x`;
       console.log(
-        `${r.shape.padEnd(52)} ${r.gflop.toFixed(3).padStart(6)} ${r.stock.gflops.toFixed(1).padStart(7)} ${r.studio.gflops.toFixed(1).padStart(7)} ${(r.studio.gflops / r.stock.gflops).toFixed(1).padStart(5)}x ${r.stock.cpuMs.toFixed(2).padStart(9)} ${r.studio.cpuMs.toFixed(2).padStart(9)}`,
+        `${r.shape.padEnd(52)} ${r.gflop.toFixed(3).padStart(6)} ${r.stock.gflops.toFixed(1).padStart(7)} ${r.studio.gflops.toFixed(1).padStart(7)} ${(r.studio.gflops / r.stock.gflops).toFixed(1).padStart(5)}x ${r.stock.cpuMs.toFixed(2).padStart(9)} ${r.studio.cpuMs.toFixed(2).padStart(9)}${torchCols}`,
       );
-    }
+    });
   }
 }
 
