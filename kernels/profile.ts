@@ -151,6 +151,8 @@ async function main(): Promise<void> {
   const threads = Number(arg('threads', '2'));
   const steps = Number(arg('steps', '3'));
   const info = await chooseBackend('wasm', { wasmThreads: threads });
+  // The engine registers the studio kernels itself; the stock run needs them off first.
+  await unregisterStudioKernels();
   console.log(
     `wasm, ${info.threads} tfjs thread(s)${info.threadsNote ? ` (${info.threadsNote})` : ''}`,
   );
