@@ -139,6 +139,14 @@ export interface KernelExports {
     r1: number,
   ): void;
   studio_adam(table: number, count: number, hyper: number, e0: number, e1: number): void;
+  studio_concat(
+    table: number,
+    count: number,
+    out: number,
+    outInner: number,
+    r0: number,
+    r1: number,
+  ): void;
   studio_transpose(
     x: number,
     y: number,
@@ -166,6 +174,7 @@ export const POOL_FUNCTIONS = [
   'studio_layer_norm_grad',
   'studio_smoothed_ce',
   'studio_adam',
+  'studio_concat',
 ] as const;
 export type PoolFunction = (typeof POOL_FUNCTIONS)[number];
 

@@ -13,6 +13,7 @@ import { ADAM_KERNEL } from '../../training/adam';
 import { SMOOTHED_CE_KERNEL } from '../../training/loss';
 import { LAYER_NORM_GRAD_KERNEL, LAYER_NORM_KERNEL } from '../../model/layerNorm';
 import { makeAdam } from './adam';
+import { makeConcat } from './concat';
 import { makeCopyKernels } from './copies';
 import { makeGather } from './gather';
 import { makeSmoothedCrossEntropy } from './crossEntropy';
@@ -47,7 +48,7 @@ export interface StudioKernelsOptions extends LoadOptions {
   /**
    * Kernels to leave stock, by the names in StudioKernelsStatus.kernels ('BatchMatMul',
    * 'Softmax', 'Softmax gradient', 'Exp', 'Sum', 'Transpose', 'Identity', 'Slice', 'SplitV',
-   * 'GatherV2', 'LayerNorm', 'Cross-entropy', 'Adam'):
+   * 'GatherV2', 'Concat', 'LayerNorm', 'Cross-entropy', 'Adam'):
    * for A/B measurements, or to step around a kernel that misbehaves.
    */
   exclude?: string[];
@@ -137,6 +138,7 @@ export async function registerStudioKernels(
   const stockSoftmaxGrad = tf.getGradient('Softmax');
   let batchMatMul: ReturnType<typeof makeBatchMatMul> | undefined;
   let adam: ReturnType<typeof makeAdam> | undefined;
+  let concat: ReturnType<typeof makeConcat> | undefined;
   const excluded = new Set(options.exclude ?? []);
   const replace = (name: string, kernelFunc: () => tf.KernelFunc): void => {
     if (excluded.has(name)) return;
@@ -167,6 +169,10 @@ export async function registerStudioKernels(
     replace('Slice', () => copies.slice);
     replace('SplitV', () => copies.splitV);
     replace('GatherV2', () => makeGather(stockKernel('GatherV2')));
+    replace('Concat', () => {
+      concat = makeConcat(pool, stockKernel('Concat'));
+      return concat.kernelFunc;
+    });
     // Fused kernels with no stock counterpart: the model (main/model/layerNorm.ts) and the
     // trainer (main/training/loss.ts, adam.ts) run them where they are registered.
     const add = (label: string, kernels: [string, tf.KernelFunc][]): void => {
@@ -193,6 +199,7 @@ export async function registerStudioKernels(
     if (stockSoftmaxGrad !== undefined) tf.registerGradient(stockSoftmaxGrad);
     batchMatMul?.dispose();
     adam?.dispose();
+    concat?.dispose();
     await pool.dispose();
     return inactive(
       `registering the kernels failed: ${String(err)}; the stock tfjs wasm kernels run`,
@@ -213,7 +220,7 @@ export async function registerStudioKernels(
     stockConfigs,
     added,
     stockSoftmaxGrad,
-    disposers: [batchMatMul?.dispose, adam?.dispose].filter(
+    disposers: [batchMatMul?.dispose, adam?.dispose, concat?.dispose].filter(
       (d): d is () => void => d !== undefined,
     ),
     status,
