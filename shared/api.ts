@@ -18,7 +18,10 @@ import type {
   TrainProgress,
   Translation,
 } from './types';
+import type { CorpusCheck } from './corpusCheck';
+import { evaluateInputSchema, type EvaluateProgress, type EvaluationResult } from './evaluation';
 import type { DatasetPreview } from './preview';
+import { INSIDE_CALLS, WATCH_CALLS } from './inside';
 import { translateRequestSchema } from './schema/decode';
 import { importOptionsSchema } from './schema/importOptions';
 import { modelShapeOverridesSchema } from './schema/model';
@@ -45,6 +48,7 @@ const paths = z.array(z.string().min(1)).min(1).max(2);
 const importOptions = importOptionsSchema.optional();
 const previewInput = z.object({ files: paths, options: importOptions });
 const importInput = z.object({ importId: id, files: paths, options: importOptions });
+const checkInput = z.object({ checkId: id, files: paths, options: importOptions });
 const runCreateInput = z.object({
   datasetId: id,
   name: z.string().min(1).max(200).optional(),
@@ -71,6 +75,11 @@ export const CALLS = {
   datasetStats: call<DatasetStats, z.ZodObject<{ id: typeof id }>>(z.object({ id })),
   /** What dropped files look like before importing: format, columns, languages, first pairs, problems. */
   datasetPreview: call<DatasetPreview, typeof previewInput>(previewInput),
+  /**
+   * The import's checks over every line of the files, writing nothing (progress as
+   * `importProgress` events under `checkId`; datasetCancelImport with it cancels).
+   */
+  datasetCheck: call<CorpusCheck, typeof checkInput>(checkInput),
   /** Imports (progress as `importProgress` events); resolves with the stored dataset. */
   datasetImport: call<DatasetMeta, typeof importInput>(importInput),
   datasetCancelImport: call<boolean, z.ZodObject<{ importId: typeof id }>>(
@@ -135,9 +144,39 @@ export const CALLS = {
   checkpointImport: call<RunInfo, z.ZodType<{ path: string; name?: string }>>(
     z.object({ path: z.string().min(1), name: z.string().min(1).max(200).optional() }),
   ),
+  /**
+   * Writes a Hugging Face MarianMT folder (config.json, model.safetensors, tokenizer.json,
+   * README.md); returns its path, or in web mode the path of its .zip for the download.
+   */
+  checkpointExportHf: call<
+    { path: string },
+    z.ZodType<{ runId: string; id: string; path?: string }>
+  >(z.object({ runId: id, id, path: z.string().min(1).optional() })),
+  /**
+   * Imports a Hugging Face MarianMT folder as a new run at step 0; with `datasetId`, starting
+   * (resuming) the run fine-tunes it on that dataset, tokenized with the model's tokenizer.
+   */
+  checkpointImportHf: call<RunInfo, z.ZodType<{ path: string; name?: string; datasetId?: string }>>(
+    z.object({
+      path: z.string().min(1),
+      name: z.string().min(1).max(200).optional(),
+      datasetId: id.optional(),
+    }),
+  ),
+
+  // -- evaluate
+  /**
+   * Translates a test set with each named checkpoint and scores it (BLEU, chrF, per
+   * sentence); progress as `evaluateProgress` events. One evaluation at a time.
+   */
+  evaluate: call<EvaluationResult, typeof evaluateInputSchema>(evaluateInputSchema),
 
   // -- playground
   translate: call<Translation, typeof translateRequestSchema>(translateRequestSchema),
+
+  // -- inside (shared/inside.ts): one call per view of the Inside screen
+  ...INSIDE_CALLS,
+  ...WATCH_CALLS,
 } as const;
 
 export type CallName = keyof typeof CALLS;
@@ -159,11 +198,14 @@ export interface EventMap {
   runStatus: RunInfo;
   /** A checkpoint was written or deleted. */
   checkpoints: { runId: string };
+  /** An evaluation's progress (sentences translated, ETA). */
+  evaluateProgress: EvaluateProgress;
   /** A native menu item or its shortcut was used (desktop app only). */
   menu: MenuAction;
 }
 
-export type ScreenName = 'datasets' | 'train' | 'checkpoints' | 'playground' | 'engine';
+export type ScreenName =
+  'datasets' | 'train' | 'checkpoints' | 'playground' | 'engine' | 'inside' | 'evaluate';
 
 /** What the desktop app's menu asks the renderer to do. */
 export type MenuAction =
@@ -182,6 +224,7 @@ export const EVENT_NAMES: readonly EventName[] = [
   'metric',
   'runStatus',
   'checkpoints',
+  'evaluateProgress',
   'menu',
 ];
 

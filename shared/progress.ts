@@ -34,6 +34,16 @@ export type TrainPoint = Pick<StepProgress, 'step' | 'loss' | 'lr' | 'gradNorm' 
 
 /** One line of metrics.jsonl. `kind` says which fields are present. */
 export type MetricRecord =
-  | ({ kind: 'train'; time: number } & TrainPoint)
+  | ({
+      kind: 'train';
+      time: number;
+      /** Non-padding target tokens of this step's batch (absent in runs logged before it was kept). */
+      tokens?: number;
+      /**
+       * Target tokens trained on up to this step, added by the host when it reads the log
+       * (the sum of `tokens`; runMetrics decimates after summing). Never on disk.
+       */
+      tokensSeen?: number;
+    } & TrainPoint)
   | { kind: 'valid'; step: number; time: number; loss: number; perplexity: number }
   | { kind: 'bleu'; step: number; time: number; bleu: number; chrf: number; samples: number };

@@ -4,7 +4,7 @@
  * (model, training, decoding, import) are declared with their ranges in shared/schema/ and
  * re-exported here under the names the code uses.
  */
-import type { ColumnPick, ColumnRef, CorpusFormat } from './schema/importOptions';
+import type { ColumnPick, ColumnRef, CorpusFormat, PunctuationMode } from './schema/importOptions';
 import type { PresetName } from './schema/presets';
 import type { ModelConfig } from './schema/model';
 import type { EarlyStoppingMetric, ResumeOverrideField, TrainConfig } from './schema/train';
@@ -135,6 +135,8 @@ export interface DatasetMeta {
   tgtVocabSize?: number;
   /** Format the pairs were read from. */
   format?: CorpusFormat;
+  /** How the tokenizer treats punctuation; absent for datasets imported before it was recorded, whose tokenizers are 'attached'. */
+  punctuation?: PunctuationMode;
 }
 
 // ---------------------------------------------------------------------------
@@ -184,6 +186,8 @@ export interface RunEnd {
   /** Lowest validation loss and highest BLEU in the run's metrics, with their steps. */
   bestValidLoss?: { value: number; step: number };
   bestBleu?: { value: number; step: number; sentences: number };
+  /** Target tokens trained on over the whole run (absent for runs logged before tokens were kept). */
+  tokensSeen?: number;
 }
 
 /** One entry of a run's history in run.json. */

@@ -21,6 +21,10 @@ export class DatasetsPage {
   readonly vocabSize: Locator;
   readonly validFraction: Locator;
   readonly importButton: Locator;
+  /** The check of every line under the preview: its summary and a vocabulary shortfall. */
+  readonly checkSummary: Locator;
+  readonly vocabShortfall: Locator;
+  readonly langUnsetNote: Locator;
   readonly cancelButton: Locator;
   readonly importProgress: Locator;
   readonly importPhase: Locator;
@@ -47,6 +51,9 @@ export class DatasetsPage {
     this.vocabSize = page.getByTestId('opt-vocab-size');
     this.validFraction = page.getByTestId('opt-valid-fraction');
     this.importButton = page.getByTestId('import-button');
+    this.checkSummary = page.getByTestId('corpus-check-summary');
+    this.vocabShortfall = page.getByTestId('vocab-shortfall');
+    this.langUnsetNote = page.getByTestId('lang-unset-note');
     this.cancelButton = page.getByTestId('import-cancel');
     this.importProgress = page.getByTestId('import-progress');
     this.importPhase = page.getByTestId('import-phase');

@@ -1,7 +1,8 @@
 /** Page object for the studio shell (sidebar, screens) and its engine panel. */
 import type { Locator, Page } from '@playwright/test';
 
-export type ScreenName = 'datasets' | 'train' | 'checkpoints' | 'playground' | 'engine';
+export type ScreenName =
+  'datasets' | 'train' | 'checkpoints' | 'playground' | 'engine' | 'inside' | 'evaluate';
 
 export class StudioPage {
   readonly enginePanel: Locator;

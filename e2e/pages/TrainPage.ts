@@ -31,6 +31,14 @@ export class TrainPage {
   readonly actionError: Locator;
   readonly smoothing: Locator;
   readonly logScale: Locator;
+  /** "New run…" at the top of the screen once a run exists; the form opens in a dialog. */
+  readonly newRunOpen: Locator;
+  readonly newRunDialog: Locator;
+  readonly presetMatch: Locator;
+  readonly stepTime: Locator;
+  readonly totalTime: Locator;
+  readonly timeSource: Locator;
+  readonly intervalWarnings: Locator;
 
   constructor(readonly page: Page) {
     this.datasetSelect = page.getByTestId('train-dataset');
@@ -58,6 +66,13 @@ export class TrainPage {
     this.actionError = page.getByTestId('run-action-error');
     this.smoothing = page.getByTestId('chart-smoothing');
     this.logScale = page.getByTestId('chart-log');
+    this.newRunOpen = page.getByTestId('new-run-open');
+    this.newRunDialog = page.getByTestId('new-run-dialog');
+    this.presetMatch = page.getByTestId('preset-match');
+    this.stepTime = page.getByTestId('estimate-step-time');
+    this.totalTime = page.getByTestId('estimate-total-time');
+    this.timeSource = page.getByTestId('estimate-time-source');
+    this.intervalWarnings = page.getByTestId('interval-warnings');
   }
 
   preset(name: 'tiny' | 'small' | 'base'): Locator {
@@ -97,6 +112,7 @@ export class TrainPage {
     name?: string;
     knobs?: Record<string, number>;
   }): Promise<void> {
+    await this.openNewRun();
     const option = this.datasetSelect.locator('option', { hasText: opts.dataset }).first();
     const value = await option.getAttribute('value');
     await this.datasetSelect.selectOption(value ?? '');
@@ -109,6 +125,13 @@ export class TrainPage {
       await input.fill(String(v));
     }
     await this.createAndStart.click();
+  }
+
+  /** Shows the New run form: inline for a first run, else in its dialog. */
+  async openNewRun(): Promise<void> {
+    await this.datasetSelect.or(this.newRunOpen).first().waitFor();
+    if (!(await this.datasetSelect.isVisible())) await this.newRunOpen.click();
+    await this.datasetSelect.waitFor();
   }
 
   /** Overlays another run on the charts. */

@@ -1,5 +1,5 @@
 /**
- * The desktop app's native menu: the four screens on Ctrl/Cmd+1..4, import and new run, and
+ * The desktop app's native menu: the six screens on Ctrl/Cmd+1..6, import and new run, and
  * the usual Edit / View / Window roles. Items reach the renderer as `menu` events.
  */
 import {
@@ -18,6 +18,7 @@ const SCREEN_LABELS: [ScreenName, string][] = [
   ['checkpoints', 'Checkpoints'],
   ['playground', 'Playground'],
   ['engine', 'Engine'],
+  ['inside', 'Inside'],
 ];
 
 const CORPUS_FILTERS = [

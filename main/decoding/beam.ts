@@ -29,6 +29,7 @@ import { decodeSettingsSchema, type DecodeSettingsInput } from '../../shared/sch
 import type { AttentionMaps } from '../../shared/types';
 import { BOS_ID, EOS_ID } from '../text/tokenizer';
 import type { RowAttention, StepAttention } from './attentionTrace';
+import type { BeamTraceSink } from './beamTrace';
 import {
   assembleAttention,
   disposeAttention,
@@ -55,6 +56,8 @@ export interface BeamOptions extends Pick<
 > {
   /** Also return the attention weights of each sentence's best hypothesis. */
   returnAttention?: boolean;
+  /** Told every candidate, cut-off and stop (the Inside screen's tree); changes nothing. */
+  trace?: BeamTraceSink;
 }
 
 /** One hypothesis of an n-best list. */
@@ -84,6 +87,8 @@ interface Node {
   tokenLogProb: number;
   parent: Node | null;
   attention: RowAttention | null;
+  /** The trace sink's id of this node (0 without a trace). */
+  traceId: number;
 }
 
 interface Live {
@@ -151,6 +156,7 @@ export function beamSearch(
   });
   const { beamSize: beam, alpha, nbest, margin } = settings;
   const withAttention = options.returnAttention === true;
+  const trace = options.trace;
   const stepper = stepperOf(model, settings.cache);
   const sources = srcIds.map(prepareSource);
   const results: (BeamResult | undefined)[] = sources.map(() => undefined);
@@ -214,6 +220,24 @@ export function beamSearch(
       active.forEach((s, j) => {
         const live: Live[] = [];
         const liveRows: number[] = [];
+        // Tells the trace about candidate c that the beam does not take.
+        const drop = (c: number): void => {
+          const value = v[j * k + c] as number;
+          const flatIndex = idx[j * k + c] as number;
+          const parent = s.live[Math.floor(flatIndex / vocab)];
+          if (trace === undefined || value === -Infinity || parent == null) return;
+          const tokenLogProb = lp[j * k + c] as number;
+          const parentId = parent.node?.traceId ?? 0;
+          trace.candidate(
+            s.index,
+            t + 1,
+            parentId,
+            flatIndex % vocab,
+            tokenLogProb,
+            value,
+            'dropped',
+          );
+        };
         for (let c = 0; c < k; c++) {
           const value = v[j * k + c] as number;
           if (value === -Infinity) break; // sorted: only dead slots remain
@@ -222,16 +246,32 @@ export function beamSearch(
           const token = flatIndex % vocab;
           const parent = s.live[b];
           if (parent == null) continue;
-          if (token === EOS_ID && c >= beam) continue;
-          if (token !== EOS_ID && live.length >= beam) continue;
+          if ((token === EOS_ID && c >= beam) || (token !== EOS_ID && live.length >= beam)) {
+            drop(c);
+            continue;
+          }
           const row = j * beam + b;
           const node: Node = {
             token,
             tokenLogProb: lp[j * k + c] as number,
             parent: parent.node,
             attention: att === null ? null : rowAttention(att, row, s.srcLen),
+            traceId: 0,
           };
           const logProb = parent.logProb + node.tokenLogProb;
+          if (trace !== undefined) {
+            const fate = token === EOS_ID ? 'finished' : 'kept';
+            const parentId = parent.node?.traceId ?? 0;
+            node.traceId = trace.candidate(
+              s.index,
+              t + 1,
+              parentId,
+              token,
+              node.tokenLogProb,
+              logProb,
+              fate,
+            );
+          }
           if (token === EOS_ID) {
             const length = t + 1;
             s.finished.push({
@@ -245,11 +285,16 @@ export function beamSearch(
             live.push({ node, logProb });
             liveRows.push(row);
           }
-          if (live.length >= beam && c >= beam - 1) break;
+          if (live.length >= beam && c >= beam - 1) {
+            for (let rest = c + 1; rest < k; rest++) drop(rest);
+            break;
+          }
         }
+        const cut = t + 1 >= s.maxLen && live.length > 0;
         if (t + 1 >= s.maxLen) {
           // Out of length: the live hypotheses end here, unfinished.
           for (const l of live) {
+            trace?.cutOff(s.index, (l.node as Node).traceId);
             s.finished.push({
               node: l.node as Node,
               logProb: l.logProb,
@@ -267,6 +312,7 @@ export function beamSearch(
           done = nth >= bestLive / lengthPenalty(s.maxLen, alpha);
         }
         if (done) {
+          trace?.end(s.index, t + 1, cut ? 'maxLength' : live.length === 0 ? 'noLive' : 'bound');
           finish(s);
           return;
         }

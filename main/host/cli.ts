@@ -7,6 +7,7 @@ import { AppError, ErrorCode } from '../../shared/errors';
 import { runCheckpointsCommand } from './cli/checkpoints';
 import { runEvaluateCommand } from './cli/evaluate';
 import { runImportCommand } from './cli/import';
+import { runImportHfCommand } from './cli/importHf';
 import { runServeCommand } from './cli/serve';
 import { runTrainCommand } from './cli/train';
 import { runTranslateCommand } from './cli/translate';
@@ -27,6 +28,10 @@ const COMMANDS: Record<string, { run: Command; summary: string }> = {
   import: {
     run: runImportCommand,
     summary: 'import a parallel corpus as a dataset and print its stats',
+  },
+  'import-hf': {
+    run: runImportHfCommand,
+    summary: 'import a Hugging Face MarianMT folder as a run at step 0',
   },
   checkpoints: {
     run: runCheckpointsCommand,

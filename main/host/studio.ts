@@ -11,6 +11,9 @@ import { EventHub } from './events';
 import { confinedTo, unconfined, type FileAccess } from './fileAccess';
 import { checkpointHandlers } from './handlers/checkpoints';
 import { datasetHandlers } from './handlers/datasets';
+import { evaluateHandlers } from './handlers/evaluate';
+import { insideHandlers } from './handlers/inside';
+import { watchHandlers } from './handlers/watch';
 import { runHandlers } from './handlers/runs';
 import { RunController } from './runController';
 import { createDatasetService, type DatasetService } from './services/datasets';
@@ -69,6 +72,9 @@ export function createStudio(options: StudioOptions): Studio {
     ...datasetHandlers(home, datasets, runs, events, files, uploads),
     ...runHandlers(home, runs, datasets, engine, controller),
     ...checkpointHandlers(home, runs, events, files),
+    ...evaluateHandlers(home, runs, engine, events, files),
+    ...insideHandlers(home, runs, engine),
+    ...watchHandlers(runs),
   });
 
   if (options.startEngine !== false) engine.start().catch(() => undefined);

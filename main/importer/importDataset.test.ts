@@ -1,9 +1,13 @@
 import { existsSync } from 'node:fs';
-import { readdir } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { Tokenizer } from 'tokenizers';
 import { describe, expect, it } from 'vitest';
 import { AppError, ErrorCode } from '../../shared/errors';
+import { IMPORT_DEFAULTS } from '../../shared/schema/importOptions';
 import type { ImportPhase } from '../../shared/types';
-import { listDatasets, nameKey } from './datasetFolder';
+import { BpeTokenizer } from '../text/tokenizer';
+import { DATASET_FILES, listDatasets, nameKey } from './datasetFolder';
 import { importDataset } from './importDataset';
 import { lines, pairs, scratch, writeCorpus } from './importFixtures.testUtil';
 
@@ -94,6 +98,29 @@ describe('importDataset', () => {
     expect(meta.name).toBe('c en-de (2)');
     expect([...pending].sort()).toEqual([nameKey('Busy'), nameKey('c en-de')].sort());
     expect((await listDatasets(datasets)).map((m) => m.name)).toEqual(['c en-de (2)']);
+  });
+
+  it('trains tokenizers that isolate punctuation, as `tokenizers` reads them, and records it', async () => {
+    const ps: [string, string][] = pairs(60).map(([s, t]) => [`${s}.`, `${t}, ja!`]);
+    const d = dir.next();
+    const files = [
+      await writeCorpus(d, 'p.en', lines(ps.map((p) => p[0]))),
+      await writeCorpus(d, 'p.de', lines(ps.map((p) => p[1]))),
+    ];
+    const datasets = dir.next();
+    const meta = await importDataset(datasets, files, { vocabSize: 60 });
+    expect(meta.punctuation).toBe(IMPORT_DEFAULTS.punctuation);
+    expect(meta.punctuation).toBe('isolated');
+    const json = await readFile(join(datasets, meta.id, DATASET_FILES.tokenizer), 'utf8');
+    const tok = BpeTokenizer.fromJSON(json);
+    expect(tok.punctuation).toBe('isolated');
+    const hf = Tokenizer.fromString(json);
+    for (const text of [...ps[0]!, 'ein Satz, noch einer.']) {
+      const ids = tok.encode(text);
+      expect(ids).toEqual((await hf.encode(text, null, { addSpecialTokens: false })).getIds());
+      // No token joins a word and its punctuation.
+      expect(tok.tokens(text).filter((t) => t.length > 1 && /[.,!]/.test(t))).toEqual([]);
+    }
   });
 
   it('checks the options before reading a file', async () => {

@@ -235,6 +235,7 @@ export async function importDataset(
       sharedVocab,
       ...(sharedVocab ? {} : { tgtVocabSize: tokenizers.target.vocabSize }),
       format: plan.format,
+      punctuation: tokenizers.source.punctuation,
     };
     await draft.writeMeta(meta);
     checkCancelled(signal);

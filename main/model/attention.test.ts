@@ -149,3 +149,27 @@ describe('MultiHeadAttention', () => {
     });
   });
 });
+
+describe('MultiHeadAttention initialisation', () => {
+  it('draws W_Q, W_K, W_V as slices of one [d, 3d] Xavier matrix (as nn.MultiheadAttention), W_O as [d, d]', () => {
+    const d = 64;
+    const params = new ParameterStore(5);
+    new MultiHeadAttention(params, 'attn', d, 4, 0);
+    const maxAbs = (name: string) =>
+      tf.tidy(() => tf.max(tf.abs(params.get(name))).dataSync()[0] as number);
+    const std = (name: string) =>
+      tf.tidy(() => tf.moments(params.get(name)).variance.sqrt().dataSync()[0] as number);
+    // sqrt(6 / (64 + 192)) = 0.1531 for Q, K, V; sqrt(6 / (64 + 64)) = 0.2165 for O.
+    const qkvBound = 0.1531;
+    for (const p of ['w_q', 'w_k', 'w_v']) {
+      expect(maxAbs(`attn.${p}`)).toBeLessThanOrEqual(qkvBound + 1e-4);
+      expect(maxAbs(`attn.${p}`)).toBeGreaterThan(0.98 * qkvBound);
+      // A uniform U(-a, a) has standard deviation a / sqrt(3) = 0.0884.
+      expect(std(`attn.${p}`)).toBeCloseTo(0.0884, 2);
+    }
+    const oBound = 0.2165;
+    expect(maxAbs('attn.w_o')).toBeLessThanOrEqual(oBound + 1e-4);
+    expect(maxAbs('attn.w_o')).toBeGreaterThan(0.98 * oBound);
+    params.dispose();
+  });
+});

@@ -9,6 +9,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { tidy, type ForwardContext } from './context';
+import { attentionInputLimit } from './initialisation';
 import { matMul } from './linear';
 import type { ParameterStore } from './params';
 
@@ -142,11 +143,12 @@ export class MultiHeadAttention {
     private readonly dropoutRate: number,
   ) {
     this.dk = dModel / heads;
-    this.wQ = params.xavier(`${name}.w_q`, dModel, dModel);
+    const inputLimit = attentionInputLimit(dModel);
+    this.wQ = params.uniform(`${name}.w_q`, [dModel, dModel], inputLimit);
     this.bQ = params.zeros(`${name}.b_q`, [dModel]);
-    this.wK = params.xavier(`${name}.w_k`, dModel, dModel);
+    this.wK = params.uniform(`${name}.w_k`, [dModel, dModel], inputLimit);
     this.bK = params.zeros(`${name}.b_k`, [dModel]);
-    this.wV = params.xavier(`${name}.w_v`, dModel, dModel);
+    this.wV = params.uniform(`${name}.w_v`, [dModel, dModel], inputLimit);
     this.bV = params.zeros(`${name}.b_v`, [dModel]);
     this.wO = params.xavier(`${name}.w_o`, dModel, dModel);
     this.bO = params.zeros(`${name}.b_o`, [dModel]);

@@ -53,7 +53,8 @@ export class DecoderLayer {
   readonly selfAttn: MultiHeadAttention;
   readonly crossAttn: MultiHeadAttention;
   readonly ffn: FeedForward;
-  private readonly norm1: LayerNorm;
+  /** Public for the Inside views: with pre-LN, what self-attention reads is norm1(x). */
+  readonly norm1: LayerNorm;
   private readonly norm2: LayerNorm;
   private readonly norm3: LayerNorm;
   private readonly residualDropout: number;

@@ -22,7 +22,8 @@ export type EncoderLayerOutput = {
 export class EncoderLayer {
   readonly selfAttn: MultiHeadAttention;
   readonly ffn: FeedForward;
-  private readonly norm1: LayerNorm;
+  /** Public for the Inside views: with pre-LN, what self-attention reads is norm1(x). */
+  readonly norm1: LayerNorm;
   private readonly norm2: LayerNorm;
   private readonly residualDropout: number;
 

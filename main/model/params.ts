@@ -33,10 +33,14 @@ export class ParameterStore {
 
   /** Glorot/Xavier uniform (initialisation.ts), seeded by name. */
   xavier(name: string, fanIn: number, fanOut: number): tf.Variable {
-    const limit = xavierUniformLimit(fanIn, fanOut);
+    return this.uniform(name, [fanIn, fanOut], xavierUniformLimit(fanIn, fanOut));
+  }
+
+  /** U(-limit, limit), seeded by name (e.g. a bound from initialisation.ts). */
+  uniform(name: string, shape: number[], limit: number): tf.Variable {
     return this.add(
       name,
-      tf.randomUniform([fanIn, fanOut], -limit, limit, 'float32', hashSeed(this.seed, name)),
+      tf.randomUniform(shape, -limit, limit, 'float32', hashSeed(this.seed, name)),
     );
   }
 

@@ -15,6 +15,7 @@ import type {
   Translation,
 } from '../../shared/types';
 import type { DecodeSettings } from '../../shared/schema/decode';
+import type { InsideEngineCalls } from './inside';
 
 /** Everything the worker needs to train a run; it reads and writes the run folder itself. */
 export interface TrainJobSpec {
@@ -53,8 +54,8 @@ export interface TranslateManyJob extends Omit<DecodeSettings, 'attention'> {
 export type TrainCommand = 'pause' | 'resume' | 'stop';
 export type TrainEndStatus = 'completed' | 'stopped' | 'failed';
 
-/** Request/response calls the worker serves: method -> input and output. */
-export interface EngineCalls {
+/** Request/response calls the worker serves: method -> input and output (the Inside views: ./inside.ts). */
+export interface EngineCalls extends InsideEngineCalls {
   engineInfo: { input: void; output: EngineInfo };
   /** Echo for protocol tests and liveness checks. */
   ping: { input: { payload: string }; output: { payload: string; backend: BackendName } };

@@ -4,9 +4,10 @@
 // contain the merged pair are touched) and the best pair comes from a lazy max-heap.
 
 import { AppError, ErrorCode } from '../../shared/errors';
+import { DEFAULT_PUNCTUATION } from '../../shared/schema/importOptions';
 import { BinaryHeap } from './binaryHeap';
-import { SPECIAL_TOKENS, metaspaceWords, splitOnSpecialTokens } from './preTokenize';
-import type { Normalization } from './preTokenize';
+import { SPECIAL_TOKENS, preTokenizeWords, splitOnSpecialTokens } from './preTokenize';
+import type { Normalization, PunctuationMode } from './preTokenize';
 import { BpeTokenizer } from './tokenizer';
 
 /**
@@ -18,15 +19,23 @@ export class WordCounter {
   private readonly counts = new Map<string, number>();
   private lines = 0;
 
-  /** @param normalization must match the tokenizer to be trained ('none' keeps text exact). */
-  constructor(readonly normalization: Normalization = 'none') {}
+  /**
+   * @param normalization must match the tokenizer to be trained ('none' keeps text exact).
+   * @param punctuation 'isolated' (default): punctuation characters are words of their own,
+   *   so no token fuses a word with its punctuation (see PunctuationMode); 'attached' keeps
+   *   them inside words, as tokenizers trained before did.
+   */
+  constructor(
+    readonly normalization: Normalization = 'none',
+    readonly punctuation: PunctuationMode = DEFAULT_PUNCTUATION,
+  ) {}
 
   /** Adds one line (or any text) of the corpus. Literal special-token strings are not counted. */
   add(line: string): void {
     this.lines++;
     for (const part of splitOnSpecialTokens(line)) {
       if (typeof part === 'number') continue;
-      for (const word of metaspaceWords(part, this.normalization)) {
+      for (const word of preTokenizeWords(part, this.normalization, this.punctuation)) {
         this.counts.set(word, (this.counts.get(word) ?? 0) + 1);
       }
     }
@@ -103,6 +112,12 @@ export function trainBpeFromCounts(
     throw new AppError(
       ErrorCode.InvalidArgument,
       'The WordCounters to train one tokenizer from use different normalizations; use one.',
+    );
+  }
+  if (list.some((c) => c.punctuation !== first.punctuation)) {
+    throw new AppError(
+      ErrorCode.InvalidArgument,
+      'The WordCounters to train one tokenizer from split punctuation differently; use one way.',
     );
   }
   if (!Number.isInteger(vocabSize) || vocabSize <= SPECIAL_TOKENS.length || vocabSize >= ID_SHIFT) {
@@ -236,7 +251,12 @@ export function trainBpeFromCounts(
     if (merges.length % PROGRESS_EVERY === 0) options.onProgress?.(tokens.length, vocabSize);
   }
   options.onProgress?.(tokens.length, vocabSize);
-  return new BpeTokenizer({ tokens, merges, normalization: first.normalization });
+  return new BpeTokenizer({
+    tokens,
+    merges,
+    normalization: first.normalization,
+    punctuation: first.punctuation,
+  });
 }
 
 /**
@@ -288,9 +308,9 @@ function mergeInWord(
  */
 export function trainBpe(
   texts: Iterable<string>,
-  options: BpeTrainOptions & { normalization?: Normalization },
+  options: BpeTrainOptions & { normalization?: Normalization; punctuation?: PunctuationMode },
 ): BpeTokenizer {
-  const counter = new WordCounter(options.normalization ?? 'none');
+  const counter = new WordCounter(options.normalization ?? 'none', options.punctuation);
   for (const text of texts) counter.add(text);
   return trainBpeFromCounts(counter, options);
 }

@@ -1,7 +1,11 @@
 // Pre-tokenization shared by the BPE trainer and encoder, so training counts exactly the
 // words that encoding later sees. It mirrors, step by step, what the Hugging Face
 // `tokenizers` pipeline does for our tokenizer.json (added-token split, optional NFC,
-// Metaspace with prepend_scheme "always" and split true), because ids must be identical.
+// Metaspace with prepend_scheme "always" and split true, then, for tokenizers made with
+// punctuation 'isolated', Punctuation), because ids must be identical.
+
+import type { PunctuationMode } from '../../shared/schema/importOptions';
+import { isPunctuationCodePoint } from './punctuation';
 
 /** The word-boundary marker (U+2581, as in SentencePiece); it replaces every space. */
 export const METASPACE = '\u2581';
@@ -11,6 +15,46 @@ export const SPECIAL_TOKENS = ['<pad>', '<s>', '</s>', '<unk>'] as const;
 
 /** Unicode normalization applied before pre-tokenization: none keeps text byte-exact. */
 export type Normalization = 'none' | 'NFC';
+
+/**
+ * What happens to punctuation after the Metaspace split (declared with the import options,
+ * shared/schema/importOptions.ts). 'isolated' (what new tokenizers use): every punctuation
+ * character is a word of its own, as Hugging Face's `Punctuation` pre-tokenizer (behavior
+ * Isolated) after `Metaspace` makes it, so "▁Sofa." is ["▁Sofa", "."] and no token fuses a
+ * word with the full stop that ends a sentence. SentencePiece keeps letters and punctuation
+ * apart too (split_by_unicode_script). 'attached' (tokenizers made before): punctuation stays
+ * inside its word, so a vocabulary holds "▁Sofa" and "▁Sofa." as unrelated tokens and the
+ * end of a sentence is fused into its last word.
+ */
+export type { PunctuationMode };
+
+/**
+ * True for a character (one code point) that the 'isolated' mode splits off: Hugging Face's
+ * is_punc, ASCII punctuation (which includes the symbols $+<=>^`|~) or a Unicode punctuation
+ * category (Pc Pd Ps Pe Pi Pf Po) as its tables have them (punctuation.ts).
+ */
+export function isPunctuation(ch: string): boolean {
+  return isPunctuationCodePoint(ch.codePointAt(0) ?? 0);
+}
+
+/**
+ * Splits one Metaspace word around its punctuation characters, each of which becomes a
+ * word of its own: "▁woman's" gives ["▁woman", "'", "s"], "▁(dog)." ["▁", "(", "dog", ")", "."].
+ */
+export function isolatePunctuation(word: string, out: string[] = []): string[] {
+  let start = 0;
+  let i = 0;
+  for (const ch of word) {
+    if (isPunctuation(ch)) {
+      if (i > start) out.push(word.slice(start, i));
+      out.push(ch);
+      start = i + ch.length;
+    }
+    i += ch.length;
+  }
+  if (start < word.length) out.push(word.slice(start));
+  return out;
+}
 
 // None of the special strings is a prefix of another, so plain alternation gives the same
 // leftmost-longest matches as the aho-corasick search `tokenizers` uses for added tokens.
@@ -57,4 +101,20 @@ export function metaspaceWords(piece: string, normalization: Normalization = 'no
   }
   words.push(marked.slice(start));
   return words;
+}
+
+/**
+ * The words BPE sees in one piece of text: metaspaceWords, then, in 'isolated' mode, each
+ * word split around its punctuation (Hugging Face: Sequence[Metaspace, Punctuation]).
+ */
+export function preTokenizeWords(
+  piece: string,
+  normalization: Normalization,
+  punctuation: PunctuationMode,
+): string[] {
+  const words = metaspaceWords(piece, normalization);
+  if (punctuation === 'attached') return words;
+  const out: string[] = [];
+  for (const word of words) isolatePunctuation(word, out);
+  return out;
 }

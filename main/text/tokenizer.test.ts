@@ -3,6 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { AppError, ErrorCode } from '../../shared/errors';
 import { WordCounter, trainBpe, trainBpeFromCounts, trainTokenizerPair } from './bpeTrainer';
 import { readMulti30k as readLines } from './multi30k.fixture';
+import { isPunctuation } from './preTokenize';
 import { BOS_ID, BpeTokenizer, EOS_ID, PAD_ID, SPECIAL_TOKENS, UNK_ID } from './tokenizer';
 
 // Spacing, punctuation, digits, umlauts, typographic quotes, an astral-plane emoji, a tab.
@@ -199,6 +200,132 @@ describe('trained on a Multi30k slice', () => {
       unk += ours.filter((id) => id === UNK_ID).length;
     }
     expect(unk).toBeGreaterThan(0); // the <unk> path was exercised too
+  });
+});
+
+describe('punctuation (isolated for new tokenizers, attached in older files)', () => {
+  let en: string[];
+  let de: string[];
+  beforeAll(() => {
+    en = readLines('train.en.gz', 1000);
+    de = readLines('train.de.gz', 1000);
+  });
+
+  it('keeps every punctuation character out of word tokens, so a sentence end is its own token', () => {
+    const tok = trainBpe([...en, ...de, ...EDGE_CASES], { vocabSize: 1500 });
+    expect(tok.punctuation).toBe('isolated');
+    expect(tok.tokens('Ein Mann sitzt auf einer Straße.')).toEqual([
+      '▁Ein',
+      '▁Mann',
+      '▁sitzt',
+      '▁auf',
+      '▁einer',
+      '▁Straße',
+      '.',
+    ]);
+    expect(tok.tokens("a woman's (dog)")).toEqual([
+      '▁a',
+      '▁woman',
+      "'",
+      's',
+      '▁',
+      '(',
+      'd',
+      'og',
+      ')',
+    ]);
+    const mixed = Array.from({ length: tok.vocabSize }, (_, id) => tok.idToToken(id))
+      .slice(SPECIAL_TOKENS.length)
+      .filter((t) => t.length > 1 && /[\p{P}]/u.test(t));
+    expect(mixed).toEqual([]);
+    for (const s of [...de.slice(0, 200), ...EDGE_CASES]) expect(tok.decode(tok.encode(s))).toBe(s);
+    expect(BpeTokenizer.fromJSON(tok.toJSON()).punctuation).toBe('isolated');
+  });
+
+  it('still trains, saves, loads and encodes the attached way, as `tokenizers` does', async () => {
+    const tok = trainBpe([...en, ...de], { vocabSize: 1500, punctuation: 'attached' });
+    expect(tok.tokens('Ein Mann sitzt auf einer Straße.').at(-1)).toBe('e.');
+    expect(tok.tokens("a woman's")).toEqual(['▁a', '▁woman', "'s"]);
+    const json = tok.toJSON();
+    expect((JSON.parse(json) as { pre_tokenizer: { type: string } }).pre_tokenizer.type).toBe(
+      'Metaspace',
+    );
+    const again = BpeTokenizer.fromJSON(json);
+    expect(again.punctuation).toBe('attached');
+    const hf = Tokenizer.fromString(json);
+    for (const text of [...readLines('val.de.gz', 100), ...EDGE_CASES]) {
+      const theirs = await hf.encode(text, null, { addSpecialTokens: false });
+      expect(again.encode(text), JSON.stringify(text)).toEqual(theirs.getIds());
+    }
+  });
+
+  it('splits off exactly the characters `tokenizers` splits off (every candidate code point)', async () => {
+    // Every code point that is Unicode punctuation or a symbol, or in our table, up to U+2FFFF.
+    const chars: string[] = [];
+    for (let cp = 0x21; cp < 0x30000; cp++) {
+      if (cp >= 0xd800 && cp <= 0xdfff) continue;
+      const ch = String.fromCodePoint(cp);
+      if (ch !== 'a' && ch !== '▁' && (/[\p{P}\p{S}]/u.test(ch) || isPunctuation(ch)))
+        chars.push(ch);
+    }
+    expect(chars.length).toBeGreaterThan(7000);
+    // A vocabulary where "a" merges with every one of them: the merge happens only when the
+    // character stays in the word, so "a" + ch encodes to 2 ids when attached, 3 when split.
+    const tok = new BpeTokenizer({
+      tokens: [...SPECIAL_TOKENS, '▁', 'a', ...chars, ...chars.map((c) => 'a' + c)],
+      merges: chars.map((c) => ['a', c] as const),
+      normalization: 'none',
+      punctuation: 'isolated',
+    });
+    const hf = Tokenizer.fromString(tok.toJSON());
+    const differ: string[] = [];
+    for (const ch of chars) {
+      const theirs = await hf.encode('a' + ch, null, { addSpecialTokens: false });
+      if (JSON.stringify(tok.encode('a' + ch)) !== JSON.stringify(theirs.getIds()))
+        differ.push(`U+${(ch.codePointAt(0) as number).toString(16)}`);
+    }
+    expect(differ).toEqual([]);
+  });
+
+  it('loads a tokenizer.json written before punctuation could be isolated as attached, unchanged', async () => {
+    // Written by the previous version of toJSON (tokens ▁ a . ▁a ▁a., merges ▁+a, ▁a+.).
+    const added = SPECIAL_TOKENS.map(
+      (content, id) =>
+        `{"id":${id},"content":"${content}","single_word":false,"lstrip":false,"rstrip":false,"normalized":false,"special":true}`,
+    ).join(',');
+    const metaspace =
+      '{"type":"Metaspace","replacement":"▁","prepend_scheme":"always","split":true}';
+    const old =
+      `{"version":"1.0","truncation":null,"padding":null,"added_tokens":[${added}],"normalizer":null,` +
+      `"pre_tokenizer":${metaspace},"post_processor":null,"decoder":${metaspace},` +
+      '"model":{"type":"BPE","dropout":null,"unk_token":"<unk>","continuing_subword_prefix":null,' +
+      '"end_of_word_suffix":null,"fuse_unk":false,"byte_fallback":false,"ignore_merges":false,' +
+      '"vocab":{"<pad>":0,"<s>":1,"</s>":2,"<unk>":3,"▁":4,"a":5,".":6,"▁a":7,"▁a.":8},' +
+      '"merges":[["▁","a"],["▁a","."]]}}';
+    const tok = BpeTokenizer.fromJSON(old);
+    expect(tok.punctuation).toBe('attached');
+    expect(tok.tokens('a. a')).toEqual(['▁a.', '▁a']);
+    expect(tok.toJSON()).toBe(old);
+    const theirs = await Tokenizer.fromString(old).encode('a. a', null, {
+      addSpecialTokens: false,
+    });
+    expect(tok.encode('a. a')).toEqual(theirs.getIds());
+    // The same vocabulary made for isolated punctuation keeps the full stop apart.
+    const isolated = new BpeTokenizer({
+      tokens: Array.from({ length: tok.vocabSize }, (_, i) => tok.idToToken(i)),
+      merges: tok.merges,
+      normalization: 'none',
+      punctuation: 'isolated',
+    });
+    expect(isolated.tokens('a. a')).toEqual(['▁a', '.', '▁a']);
+  });
+
+  it('refuses a pre_tokenizer Sequence other than [Metaspace, Punctuation]', () => {
+    const file = JSON.parse(trainBpe(en.slice(0, 50), { vocabSize: 100 }).toJSON()) as {
+      pre_tokenizer: { pretokenizers: unknown[] };
+    };
+    file.pre_tokenizer.pretokenizers.push({ type: 'Digits' });
+    expectAppError(() => BpeTokenizer.fromJSON(JSON.stringify(file)), ErrorCode.CheckpointInvalid);
   });
 });
 

@@ -12,11 +12,12 @@
 import { AppError, ErrorCode } from '../../shared/errors';
 import { BOS_ID, EOS_ID, PAD_ID, UNK_ID } from '../../shared/specialTokens';
 import { BinaryHeap } from './binaryHeap';
-import { METASPACE, SPECIAL_TOKENS, metaspaceWords, splitOnSpecialTokens } from './preTokenize';
-import type { Normalization } from './preTokenize';
+import { METASPACE, SPECIAL_TOKENS, preTokenizeWords, splitOnSpecialTokens } from './preTokenize';
+import type { Normalization, PunctuationMode } from './preTokenize';
+import { METASPACE_JSON, preTokenizerJson, readPreTokenizer } from './preTokenizerJson';
 
 export { METASPACE, SPECIAL_TOKENS } from './preTokenize';
-export type { Normalization } from './preTokenize';
+export type { Normalization, PunctuationMode } from './preTokenize';
 /** The special tokens' ids (shared/specialTokens.ts): `<pad>`, `<s>`, `</s>`, `<unk>`. */
 export { BOS_ID, EOS_ID, PAD_ID, UNK_ID };
 
@@ -28,6 +29,8 @@ export interface BpeModel {
   merges: ReadonlyArray<readonly [string, string]>;
   /** Unicode normalization applied to input text before pre-tokenization. */
   normalization: Normalization;
+  /** Punctuation split off words ('isolated') or kept in them ('attached', the default: older files). */
+  punctuation?: PunctuationMode;
 }
 
 // Pair keys pack two ids into one safe integer; heap keys pack (rank, position) likewise,
@@ -44,6 +47,7 @@ const CACHE_LIMIT = 100_000;
  */
 export class BpeTokenizer {
   readonly normalization: Normalization;
+  readonly punctuation: PunctuationMode;
   private readonly idToTokenTable: readonly string[];
   private readonly tokenToIdMap: Map<string, number>;
   private readonly mergeList: ReadonlyArray<readonly [string, string]>;
@@ -69,6 +73,7 @@ export class BpeTokenizer {
       throw invalid(ErrorCode.InvalidArgument, `${merges.length} merges is over the limit`);
     }
     this.normalization = model.normalization;
+    this.punctuation = model.punctuation ?? 'attached';
     this.idToTokenTable = [...tokens];
     this.tokenToIdMap = new Map();
     tokens.forEach((token, id) => {
@@ -134,7 +139,7 @@ export class BpeTokenizer {
         ids.push(part);
         continue;
       }
-      for (const word of metaspaceWords(part, this.normalization)) {
+      for (const word of preTokenizeWords(part, this.normalization, this.punctuation)) {
         for (const id of this.encodeWord(word)) ids.push(id);
       }
     }
@@ -165,18 +170,15 @@ export class BpeTokenizer {
     return out;
   }
 
-  /** The Hugging Face tokenizer.json text (model BPE, Metaspace pre-tokenizer and decoder). */
+  /**
+   * The Hugging Face tokenizer.json text (model BPE, Metaspace pre-tokenizer and decoder, and
+   * for punctuation 'isolated' the Punctuation pre-tokenizer after Metaspace).
+   */
   toJSON(): string {
     const vocab: Record<string, number> = Object.create(null) as Record<string, number>;
     this.idToTokenTable.forEach((token, id) => {
       vocab[token] = id;
     });
-    const metaspace = {
-      type: 'Metaspace',
-      replacement: METASPACE,
-      prepend_scheme: 'always',
-      split: true,
-    };
     const file = {
       version: '1.0',
       truncation: null,
@@ -191,9 +193,9 @@ export class BpeTokenizer {
         special: true,
       })),
       normalizer: this.normalization === 'NFC' ? { type: 'NFC' } : null,
-      pre_tokenizer: metaspace,
+      pre_tokenizer: preTokenizerJson(this.punctuation),
       post_processor: null,
-      decoder: metaspace,
+      decoder: METASPACE_JSON,
       model: {
         type: 'BPE',
         dropout: null,
@@ -252,21 +254,9 @@ export class BpeTokenizer {
     if (normalizer === null || normalizer === undefined) normalization = 'none';
     else if (isObject(normalizer) && normalizer['type'] === 'NFC') normalization = 'NFC';
     else throw invalid(ErrorCode.CheckpointInvalid, 'its normalizer must be null or NFC');
-    const pre = file['pre_tokenizer'];
-    if (
-      !isObject(pre) ||
-      pre['type'] !== 'Metaspace' ||
-      pre['replacement'] !== METASPACE ||
-      pre['split'] === false ||
-      !(
-        pre['prepend_scheme'] === 'always' ||
-        (pre['prepend_scheme'] === undefined && pre['add_prefix_space'] === true)
-      )
-    ) {
-      throw invalid(
-        ErrorCode.CheckpointInvalid,
-        'its pre_tokenizer must be Metaspace("▁") with prepend_scheme "always" and split true',
-      );
+    const punctuation = readPreTokenizer(file['pre_tokenizer']);
+    if (typeof punctuation === 'object') {
+      throw invalid(ErrorCode.CheckpointInvalid, punctuation.problem);
     }
     if (file['post_processor'] !== null && file['post_processor'] !== undefined) {
       throw invalid(ErrorCode.CheckpointInvalid, 'its post_processor must be null');
@@ -304,7 +294,12 @@ export class BpeTokenizer {
       throw invalid(ErrorCode.CheckpointInvalid, `model.merges[${rank}] is not a pair of tokens`);
     });
     try {
-      return new BpeTokenizer({ tokens: tokens as string[], merges: pairs, normalization });
+      return new BpeTokenizer({
+        tokens: tokens as string[],
+        merges: pairs,
+        normalization,
+        punctuation,
+      });
     } catch (err) {
       if (err instanceof AppError) throw new AppError(ErrorCode.CheckpointInvalid, err.message);
       throw err;

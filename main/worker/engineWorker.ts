@@ -13,6 +13,7 @@ import type {
   HostToWorker,
   WorkerToHost,
 } from '../protocol/engine';
+import { insideWorkerHandlers } from './inside/insideHandlers';
 import { TrainingJob } from './trainingJob';
 import { Translator } from './translator';
 
@@ -81,6 +82,7 @@ const handlers: Handlers = {
     translator.translateMany(job, (done, total) =>
       emit({ type: 'translateProgress', done, total }),
     ),
+  ...insideWorkerHandlers(translator),
 };
 
 async function serve<K extends EngineMethod>(

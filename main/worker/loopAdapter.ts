@@ -146,7 +146,9 @@ export function loopCallbacks(o: LoopAdapterOptions): LoopCallbacks {
     shouldStop: () => o.control.stopping || o.earlyStopped(),
     waitIfPaused: () => o.control.waitIfPaused(),
     onStep: async (p: StepProgress) => {
-      await o.record(stepRecord(p, Date.now()));
+      // The batch's tokens too: the host sums them into tokens seen (issue 14).
+      const record = stepRecord(p, Date.now());
+      await o.record(record.kind === 'train' ? { ...record, tokens: p.tokens } : record);
       o.emit({ type: 'trainProgress', progress: stepProgress(o.runId, p, o.lastValidLoss()) });
       await o.afterStep(p.step);
     },

@@ -24,6 +24,7 @@ import { CheckpointPolicy } from './checkpointPolicy';
 import { loadTokenizers, readSplit, tokenize } from './datasetFiles';
 import { earlyStoppingReason } from './earlyStopping';
 import { bleuSample, Evaluator, type BleuEvaluator } from './evaluator';
+import { WatchRecorder } from './inside/watchRecorder';
 import { averageAndEvaluate } from './finalAverage';
 import { loopCallbacks, metricRecorder, RunControl, type RunState } from './loopAdapter';
 import { elapsedFromPosition, TimeBudget, withTimeBudget } from './timeBudget';
@@ -44,6 +45,8 @@ interface Prepared {
   trainer: Trainer;
   evaluator: Evaluator;
   checkpoints: CheckpointPolicy;
+  /** Translates the pinned sentences at validation points (the Inside screen's strip). */
+  watch: WatchRecorder;
   /** The step training starts from (a resume's checkpoint step, else 0). */
   startStep: number;
   /** Time spent running before this session (a resumed budget run's). */
@@ -122,6 +125,9 @@ export class TrainingJob {
         tokenizer: tokenizers.ref,
         lastCheckpointStep: start.checkpointStep,
       }),
+      watch: new WatchRecorder(spec.runDir, tokenizers, (message) =>
+        this.emit({ type: 'log', level: 'warn', message }),
+      ),
       startStep: trainer.step,
       elapsedMs: start.elapsedMs,
     };
@@ -178,7 +184,7 @@ export class TrainingJob {
   /** Runs to the end; never throws: the outcome is a trainEnded event. */
   async run(): Promise<void> {
     if (!this.prepared) throw new Error('TrainingJob.run() before prepare().');
-    const { trainer, evaluator, checkpoints } = this.prepared;
+    const { trainer, evaluator, checkpoints, watch } = this.prepared;
     const { spec } = this;
     const c = spec.train;
     // A time budget (configs from before it existed have no `minutes`: by steps).
@@ -223,6 +229,7 @@ export class TrainingJob {
         lastValidLoss: () => evaluator.lastValidLoss,
         afterStep: async (step) => {
           await evaluator.afterStep(step, record);
+          await watch.afterStep(step, c.validEvery, trainer.model);
           if (checkpoints.isDue(step)) await checkpoint(step);
         },
       });

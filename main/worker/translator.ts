@@ -14,7 +14,7 @@ import type { TranslateJob, TranslateManyJob } from '../protocol/engine';
 import { loadTokenizers, type Tokenizers } from './datasetFiles';
 import type { BleuEvaluator } from './evaluator';
 
-interface Loaded {
+export interface Loaded {
   key: string;
   model: Transformer;
   tokenizers: Tokenizers;
@@ -62,7 +62,8 @@ export class Translator {
     };
   }
 
-  private async load(runDir: string, id: string, tokenizerPath: string): Promise<Loaded> {
+  /** The checkpoint's model and tokenizers, kept warm for the next request (the Inside views use it too). */
+  async load(runDir: string, id: string, tokenizerPath: string): Promise<Loaded> {
     const ckpt = await readCheckpoint(runDir, id, { optimizer: false });
     // createdAt tells a rewritten checkpoint (same id, e.g. after a resume) from the cached one.
     const key = `${runDir}\n${id}\n${ckpt.state.createdAt}`;

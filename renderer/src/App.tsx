@@ -2,6 +2,8 @@ import { useEffect } from 'react';
 import { CheckpointsScreen } from './features/checkpoints/CheckpointsScreen';
 import { DatasetsScreen } from './features/datasets/DatasetsScreen';
 import { EnginePanel } from './features/engine/EnginePanel';
+import { EvaluateScreen } from './features/evaluate/EvaluateScreen';
+import { InsideScreen } from './features/inside/InsideScreen';
 import { PlaygroundScreen } from './features/playground/PlaygroundScreen';
 import { TrainScreen } from './features/training/TrainScreen';
 import { useStudio } from './store';
@@ -17,6 +19,8 @@ const NAV: { screen: Screen; label: string; icon: string }[] = [
   { screen: 'checkpoints', label: 'Checkpoints', icon: '◆' },
   { screen: 'playground', label: 'Playground', icon: '⇄' },
   { screen: 'engine', label: 'Engine', icon: '⚙' },
+  { screen: 'inside', label: 'Inside', icon: '◎' },
+  { screen: 'evaluate', label: 'Evaluate', icon: '✓' },
 ];
 
 export function App() {
@@ -38,7 +42,7 @@ export function App() {
     return disconnect;
   }, [loadEngineInfo, loadRuns, loadDatasets]);
 
-  // Ctrl/Cmd+1..5 switch screens.
+  // Ctrl/Cmd+1..6 switch screens.
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
       if (!(e.ctrlKey || e.metaKey) || e.altKey || e.shiftKey) return;
@@ -76,6 +80,8 @@ export function App() {
               aria-current={screen === n.screen ? 'page' : undefined}
               aria-keyshortcuts={`${isMac ? 'Meta' : 'Control'}+${i + 1}`}
               data-testid={`nav-${n.screen}`}
+              title={n.label}
+              aria-label={n.label}
               onClick={() => setScreen(n.screen)}
             >
               <span className="nav-icon" aria-hidden>
@@ -119,6 +125,8 @@ export function App() {
         {screen === 'train' && <TrainScreen />}
         {screen === 'checkpoints' && <CheckpointsScreen />}
         {screen === 'playground' && <PlaygroundScreen />}
+        {screen === 'inside' && <InsideScreen />}
+        {screen === 'evaluate' && <EvaluateScreen />}
         {screen === 'engine' && (
           <>
             <header className="screen-head">

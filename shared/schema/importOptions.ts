@@ -175,6 +175,19 @@ const corpus = settingsGroup({
 /** The corpus-wide import fields by key, with their metadata. */
 export const IMPORT_FIELDS = corpus.fields;
 
+/**
+ * How a BPE tokenizer treats punctuation (main/text/preTokenize.ts). 'isolated', what every
+ * import trains now: each punctuation character is a word of its own, so no token fuses a
+ * word with its punctuation, as SentencePiece keeps them apart. 'attached', what tokenizers
+ * trained before have (and still load as): punctuation stays inside its word ("▁Sofa." is
+ * one token, unrelated to "▁Sofa").
+ */
+export const PUNCTUATION_MODES = ['attached', 'isolated'] as const;
+/** A way of treating punctuation before BPE. */
+export type PunctuationMode = (typeof PUNCTUATION_MODES)[number];
+/** What new tokenizers use. */
+export const DEFAULT_PUNCTUATION: PunctuationMode = 'isolated';
+
 const columnRef = z.union([z.number().int().min(0), z.string().min(1)]);
 /** TSV/CSV: a 0-based column index; JSONL: a dotted field path (`translation.en`). */
 export type ColumnRef = z.infer<typeof columnRef>;
@@ -207,11 +220,12 @@ export type ImportOptions = Omit<z.input<typeof importOptionsSchema>, 'validatio
   validation?: ValidationOptions;
 };
 
-/** The corpus-wide defaults (vocabulary, shared vocabulary, longest line). */
+/** The corpus-wide defaults (vocabulary, shared vocabulary, longest line, punctuation). */
 export const IMPORT_DEFAULTS = {
   vocabSize: corpus.shape.vocabSize.parse(undefined),
   sharedVocab: corpus.shape.sharedVocab.parse(undefined),
   maxLineBytes: corpus.shape.maxLineBytes.parse(undefined),
+  punctuation: DEFAULT_PUNCTUATION,
   validation: DEFAULT_SPLIT,
   cleaning: DEFAULT_CLEANING,
 } as const;

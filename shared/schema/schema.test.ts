@@ -159,6 +159,7 @@ describe('import options', () => {
       vocabSize: 8000,
       sharedVocab: true,
       maxLineBytes: 1 << 20,
+      punctuation: 'isolated',
     });
   });
 

@@ -1,5 +1,5 @@
 /**
- * `npm run checkpoints -- list|average|export|delete|import ...`: a run's checkpoints from a
+ * `npm run checkpoints -- list|average|export|export-hf|delete|import ...`: a run's checkpoints from a
  * terminal. Results go to stdout; errors are thrown as AppError for main/host/cli.ts to print.
  */
 import * as fsp from 'node:fs/promises';
@@ -13,6 +13,7 @@ import { averageCheckpoints } from '../../runFolder/averaging';
 import { describeBestBy } from '../../runFolder/checkpointSelection';
 import { EXPORT_EXTENSION, exportCheckpoint, importCheckpoint } from '../services/checkpoints';
 import { defaultHome } from '../services/home';
+import { exportMarian } from '../services/marianModels';
 import { RUN_FILE, RunsService } from '../services/runs';
 import { parseCommandArgs, parseIntArg } from './args';
 
@@ -25,6 +26,9 @@ const USAGE = `Usage: npm run checkpoints -- <action> [options]
   export RUN CHECKPOINT OUT${EXPORT_EXTENSION} [--with-optimizer]
                                         one file: weights, configs and tokenizer.json
                                         (--with-optimizer: also Adam state, so it can resume)
+  export-hf RUN CHECKPOINT DIR          a Hugging Face MarianMT folder (config.json,
+                                        model.safetensors, tokenizer.json, README.md) that
+                                        transformers.MarianMTModel.from_pretrained(DIR) loads
   delete RUN CHECKPOINT                 delete one checkpoint
   import FILE${EXPORT_EXTENSION} [--name NAME]     a new run from an exported file
 
@@ -195,6 +199,17 @@ export async function runCheckpointsCommand(argv: string[]): Promise<number> {
       const named = result.checkpoint === ckRef ? ckRef : `${ckRef} (${result.checkpoint})`;
       console.log(
         `Exported checkpoint ${named} of run ${id} to ${result.file} (${(result.bytes / 1e6).toFixed(1)} MB${result.withOptimizer ? ', with optimiser state' : ''})${extra}.`,
+      );
+      return 0;
+    }
+    case 'export-hf': {
+      need(3, 'RUN CHECKPOINT DIR');
+      const [runRef, ckRef, out] = positionals as [string, string, string];
+      const { runs, id } = await resolveRun(runRef, values.home);
+      const result = await exportMarian(runs.home, await runs.get(id), checkpointArg(ckRef), out);
+      const named = result.checkpoint === ckRef ? ckRef : `${ckRef} (${result.checkpoint})`;
+      console.log(
+        `Exported checkpoint ${named} of run ${id} as a Hugging Face MarianMT model to ${result.dir} (${(result.bytes / 1e6).toFixed(1)} MB); its README.md says how to load it.`,
       );
       return 0;
     }

@@ -1,5 +1,6 @@
 /**
- * Checkpoint calls: list (best marked), average, delete, export to one .tstudio file, import.
+ * Checkpoint calls: list (best marked), average, delete, export to one .tstudio file, import;
+ * export and import as a Hugging Face MarianMT folder.
  * Where an export may be written and which file an import may read is the file policy's
  * call (main/host/fileAccess.ts).
  */
@@ -10,7 +11,10 @@ import type { EventHub } from '../events';
 import type { FileAccess } from '../fileAccess';
 import { averageCheckpoints } from '../../runFolder/averaging';
 import { EXPORT_EXTENSION, exportCheckpoint, importCheckpoint } from '../services/checkpoints';
+import { exportMarian, importMarian } from '../services/marianModels';
 import type { RunsService } from '../services/runs';
+import { zipFolder } from '../services/zipFolder';
+import { exists } from '../../runFolder/atomicFs';
 import { deleteCheckpoint } from '../../runFolder/checkpointStore';
 
 type CheckpointHandlers = Pick<
@@ -20,6 +24,8 @@ type CheckpointHandlers = Pick<
   | 'checkpointDelete'
   | 'checkpointExport'
   | 'checkpointImport'
+  | 'checkpointExportHf'
+  | 'checkpointImportHf'
 >;
 
 export function checkpointHandlers(
@@ -54,5 +60,31 @@ export function checkpointHandlers(
 
     checkpointImport: async ({ path, name }) =>
       importCheckpoint(runs, await files.readable(path), name === undefined ? {} : { name }),
+
+    async checkpointExportHf({ runId, id, path }) {
+      // Each click of the button gets its own folder; a named one must be new or empty.
+      let name = `${runId}-${id}-hf`;
+      for (
+        let n = 2;
+        path === undefined && (await exists(await files.exportTarget(undefined, name)));
+        n++
+      ) {
+        name = `${runId}-${id}-hf-${n}`;
+      }
+      const out = await files.exportTarget(path, name);
+      const run = await runs.get(runId);
+      const { dir } = await exportMarian(home, run, id, out);
+      // A browser downloads one file: the folder zipped beside it.
+      if (files.confinedTo === undefined) return { path: dir };
+      const zip = `${dir}.zip`;
+      await zipFolder(dir, zip);
+      return { path: zip };
+    },
+
+    checkpointImportHf: async ({ path, name, datasetId }) =>
+      importMarian(runs, await files.readable(path), {
+        ...(name === undefined ? {} : { name }),
+        ...(datasetId === undefined ? {} : { datasetId }),
+      }),
   };
 }

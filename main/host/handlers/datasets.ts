@@ -1,12 +1,12 @@
 /**
- * Dataset calls: preview, import with progress and cancel, list, stats, rename, delete, and the
+ * Dataset calls: preview, the check of every line, import with progress and cancel, list, stats, rename, delete, and the
  * chunked upload web mode uses in place of a dropped file's path.
  */
 import type { ApiHandlers } from '../../../shared/api';
 import { AppError, ErrorCode } from '../../../shared/errors';
 import type { ValidationOptions } from '../../../shared/types';
 import type { DatasetService } from '../services/datasets';
-import { importInWorker } from '../services/importRunner';
+import { checkInWorker, importInWorker } from '../services/importRunner';
 import type { RunsService } from '../services/runs';
 import type { EventHub } from '../events';
 import type { FileAccess } from '../fileAccess';
@@ -17,6 +17,7 @@ type DatasetHandlers = Pick<
   | 'datasetsList'
   | 'datasetStats'
   | 'datasetPreview'
+  | 'datasetCheck'
   | 'datasetImport'
   | 'datasetCancelImport'
   | 'datasetRename'
@@ -52,6 +53,27 @@ export function datasetHandlers(
     async datasetPreview(input) {
       const { paths, options } = await allowed(input.files, input.options ?? {});
       return datasets.preview(paths, options);
+    },
+
+    async datasetCheck({ checkId, ...input }) {
+      if (imports.has(checkId)) {
+        throw new AppError(
+          ErrorCode.InvalidArgument,
+          `A check with id ${checkId} is already running.`,
+        );
+      }
+      const controller = new AbortController();
+      imports.set(checkId, controller);
+      try {
+        const { paths, options } = await allowed(input.files, input.options ?? {});
+        return await checkInWorker(paths, options, {
+          signal: controller.signal,
+          onProgress: (progress) =>
+            events.emit('importProgress', { importId: checkId, ...progress }),
+        });
+      } finally {
+        imports.delete(checkId);
+      }
     },
 
     async datasetImport({ importId, ...input }) {

@@ -5,6 +5,7 @@
 import type { ApiHandlers } from '../../../shared/api';
 import { memoryIssue, modelConfigIssues, trainConfigIssues } from '../../../shared/config';
 import { AppError, ErrorCode } from '../../../shared/errors';
+import { matchingPreset } from '../../../shared/schema/presetMatch';
 import {
   PRESETS,
   type MetricRecord,
@@ -16,6 +17,7 @@ import type { RunController } from '../runController';
 import { tokenizerPathFor } from '../services/checkpoints';
 import type { DatasetService } from '../services/datasets';
 import type { RunsService } from '../services/runs';
+import { withTokensSeen } from '../services/runEnd';
 
 type RunHandlers = Pick<
   ApiHandlers,
@@ -79,8 +81,9 @@ export function runHandlers(
         srcVocabSize: dataset.vocabSize,
         tgtVocabSize: tgtVocab,
       };
-      if (!dataset.sharedVocab && model?.tieEmbeddings === undefined)
-        modelConfig.tieEmbeddings = false;
+      // Separate vocabularies cannot share one embedding: the studio unties them itself.
+      const adjusted = !dataset.sharedVocab && model?.tieEmbeddings === undefined;
+      if (adjusted) modelConfig.tieEmbeddings = false;
       const trainConfig: TrainConfig = { ...base.train, ...train };
       const issues = [...modelConfigIssues(modelConfig), ...trainConfigIssues(trainConfig)];
       // Refused before it exists when the engine's backend is known to be too small for it
@@ -94,11 +97,16 @@ export function runHandlers(
           field: issues[0]!.field,
         });
       }
-      const custom = model !== undefined || train !== undefined;
+      // Labelled by the preset its settings are (the UI sends every knob, changed or not).
+      const matched = matchingPreset(
+        modelConfig,
+        trainConfig,
+        dataset.sharedVocab ? {} : { tieEmbeddings: false },
+      );
       return runs.create({
         name: name ?? `${dataset.name} · ${preset}`,
         datasetId,
-        preset: custom ? 'custom' : preset,
+        preset: matched ?? 'custom',
         model: modelConfig,
         train: trainConfig,
       });
@@ -119,7 +127,8 @@ export function runHandlers(
 
     async runMetrics({ runId, maxPoints }) {
       const { records } = await runs.readMetrics(runId);
-      return decimateMetrics(records, maxPoints ?? 2000);
+      // Summed before decimating, so every point kept carries the true total.
+      return decimateMetrics(withTokensSeen(records), maxPoints ?? 2000);
     },
 
     async translate(request) {

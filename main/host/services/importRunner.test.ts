@@ -5,7 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { ErrorCode } from '../../../shared/errors';
 import type { ImportProgress } from '../../../shared/types';
 import { createDatasetService } from './datasets';
-import { importInWorker } from './importRunner';
+import { checkInWorker, importInWorker } from './importRunner';
 
 const home = mkdtempSync(join(tmpdir(), 'studio-importer-'));
 afterAll(() => rmSync(home, { recursive: true, force: true }));
@@ -60,6 +60,17 @@ describe('importing in a worker thread', () => {
     );
     controller.abort();
     await expect(running).rejects.toMatchObject({ code: ErrorCode.Cancelled });
+    expect((await createDatasetService(home).list()).length).toBe(before);
+  });
+
+  it('checks every line in the worker and answers with the problem, writing nothing', async () => {
+    const [src] = corpus(30);
+    const short = join(home, 'short29.de');
+    writeFileSync(short, `${Array.from({ length: 29 }, (_, i) => `Zeile ${i}`).join('\n')}\n`);
+    const before = (await createDatasetService(home).list()).length;
+    const check = await checkInWorker([src, short], {});
+    expect(check.problem).toMatchObject({ code: ErrorCode.CorpusLineCountMismatch });
+    expect(check.problem?.message).toContain('short29.de');
     expect((await createDatasetService(home).list()).length).toBe(before);
   });
 });

@@ -1,8 +1,10 @@
 /**
- * One live line chart (recharts): several series keyed by run, merged by step, with hover
- * values. Animation and dots are off so long runs stay smooth.
+ * One live line chart (recharts): several series keyed by run, merged by their x (the step,
+ * or the wall-clock time or tokens seen the caller mapped them to), with hover values, even
+ * ticks, a note on what the curve means, and CSV / PNG export. Animation and dots are off so
+ * long runs stay smooth.
  */
-import { memo } from 'react';
+import { memo, useRef, useState } from 'react';
 import {
   CartesianGrid,
   Legend,
@@ -13,13 +15,16 @@ import {
   XAxis,
   YAxis,
 } from 'recharts';
-import { formatNum } from '../lib/format';
-import { mergeByStep, thin } from '../lib/series';
+import { X_AXIS_LABEL, formatX, ticksFor, type XAxisMode } from '../lib/axis';
+import { chartPng, fileStem, saveBlob, toCsv } from '../lib/chartExport';
+import { errorMessage, formatNum } from '../lib/format';
+import { mergeByStep, thin, type Row } from '../lib/series';
 
 export interface ChartSeries {
   key: string;
   name: string;
   color: string;
+  /** `step` is the point's x: the step, or its time or tokens seen on those axes. */
   points: { step: number; value: number }[];
   dashed?: boolean;
   faint?: boolean;
@@ -29,6 +34,21 @@ export interface ChartSeries {
 
 export const RUN_COLORS = ['var(--accent)', '#f76707', '#12b886', '#e64980', '#339af0', '#fab005'];
 
+/** The chart's rows as CSV: the x, then every series by name (raw ones included). */
+export function chartCsv(
+  rows: readonly Row[],
+  series: readonly ChartSeries[],
+  xMode: XAxisMode,
+): string {
+  return toCsv(rows, [
+    {
+      header: xMode === 'time' ? 'seconds' : X_AXIS_LABEL[xMode].replace(/ /g, '_'),
+      value: (r) => r.step,
+    },
+    ...series.map((s) => ({ header: s.name, value: (r: Row) => r[s.key] })),
+  ]);
+}
+
 function MetricChartImpl({
   title,
   series,
@@ -36,6 +56,8 @@ function MetricChartImpl({
   testId,
   height = 220,
   empty,
+  xMode = 'step',
+  note,
 }: {
   title: string;
   series: ChartSeries[];
@@ -43,28 +65,88 @@ function MetricChartImpl({
   testId: string;
   height?: number;
   empty?: string;
+  xMode?: XAxisMode;
+  /** What the curve means, shown on hover and focus of the (?) beside the title. */
+  note?: string;
 }) {
+  const frame = useRef<HTMLElement>(null);
+  const [exportError, setExportError] = useState<string | undefined>(undefined);
   const positive = logScale
     ? series.map((s) => ({ ...s, points: s.points.filter((p) => p.value > 0) }))
     : series;
-  const data = thin(mergeByStep(positive.map((s) => ({ key: s.key, points: s.points }))));
+  const rows = mergeByStep(positive.map((s) => ({ key: s.key, points: s.points })));
+  const data = thin(rows);
   const points = series.reduce((n, s) => (s.faint ? n : n + s.points.length), 0);
   const primary = series.find((s) => !s.faint) ?? series[0];
   const latest = primary?.points[primary.points.length - 1];
+  const ticks = data.length > 0 ? ticksFor(xMode, data[0]!.step, data[data.length - 1]!.step) : [];
+  const axisName = X_AXIS_LABEL[xMode];
+
+  const exportCsv = (): void =>
+    saveBlob(
+      new Blob([chartCsv(rows, positive, xMode)], { type: 'text/csv' }),
+      `${fileStem(title)}.csv`,
+    );
+  const exportPng = async (): Promise<void> => {
+    const svg = frame.current?.querySelector<SVGSVGElement>('svg.recharts-surface');
+    if (!svg) return;
+    try {
+      saveBlob(await chartPng(svg, title), `${fileStem(title)}.png`);
+      setExportError(undefined);
+    } catch (err) {
+      setExportError(errorMessage(err));
+    }
+  };
+
   return (
-    <section className="chart" aria-label={title} data-testid={testId}>
+    <section className="chart" aria-label={title} data-testid={testId} ref={frame}>
       <header className="chart-head">
-        <h3>{title}</h3>
+        <h3>
+          {title}
+          {note && (
+            <span
+              className="chart-note"
+              tabIndex={0}
+              role="note"
+              title={note}
+              aria-label={note}
+              data-testid={`${testId}-note`}
+            >
+              ?
+            </span>
+          )}
+        </h3>
         <span className="muted small">
           {latest ? (
             <>
               latest <strong data-testid={`${testId}-latest`}>{formatNum(latest.value, 4)}</strong>{' '}
-              at step {latest.step} ·{' '}
+              at {axisName} {xMode === 'step' ? latest.step : formatX(xMode, latest.step)} ·{' '}
             </>
           ) : null}
           <span data-testid={`${testId}-points`}>{points}</span> points
         </span>
+        {data.length > 0 && (
+          <span className="chart-export">
+            <button
+              type="button"
+              className="btn ghost small"
+              data-testid={`${testId}-csv`}
+              onClick={exportCsv}
+            >
+              CSV
+            </button>
+            <button
+              type="button"
+              className="btn ghost small"
+              data-testid={`${testId}-png`}
+              onClick={() => void exportPng()}
+            >
+              PNG
+            </button>
+          </span>
+        )}
       </header>
+      {exportError && <p className="error small">{exportError}</p>}
       {data.length === 0 ? (
         <div className="chart-empty muted" style={{ height }}>
           {empty ?? 'No points yet.'}
@@ -76,7 +158,10 @@ function MetricChartImpl({
             <XAxis
               dataKey="step"
               type="number"
-              domain={['dataMin', 'dataMax']}
+              domain={[ticks[0] ?? 'dataMin', ticks[ticks.length - 1] ?? 'dataMax']}
+              ticks={ticks}
+              interval={0}
+              tickFormatter={(v: number) => formatX(xMode, v)}
               tick={{ fill: 'var(--muted)', fontSize: 11 }}
               stroke="var(--border)"
               allowDecimals={false}
@@ -97,7 +182,9 @@ function MetricChartImpl({
                 borderRadius: 8,
                 fontSize: 12,
               }}
-              labelFormatter={(step) => `step ${String(step)}`}
+              labelFormatter={(x) =>
+                `${axisName} ${typeof x === 'number' ? formatX(xMode, x) : String(x)}`
+              }
               formatter={(v) => (typeof v === 'number' ? formatNum(v, 4) : String(v))}
             />
             {series.filter((x) => !x.hideLegend).length > 1 && (
@@ -133,6 +220,8 @@ export const MetricChart = memo(MetricChartImpl, (a, b) => {
     a.logScale !== b.logScale ||
     a.empty !== b.empty ||
     a.height !== b.height ||
+    a.xMode !== b.xMode ||
+    a.note !== b.note ||
     a.series.length !== b.series.length
   )
     return false;

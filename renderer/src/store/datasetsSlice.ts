@@ -1,68 +1,17 @@
 import type { StateCreator } from 'zustand';
 import type { DatasetPreview } from '../../../shared/preview';
 import type {
-  CleaningOptions,
-  ColumnPick,
-  CorpusFormat,
   DatasetMeta,
   DatasetStats,
   ImportOptions,
   ImportProgress,
 } from '../../../shared/types';
-import {
-  DEFAULT_CLEANING,
-  DEFAULT_SPLIT,
-  IMPORT_DEFAULTS,
-} from '../../../shared/schema/importOptions';
-import { PRESETS } from '../../../shared/types';
 import { studio } from '../api';
 import { errorCode, errorMessage, newId } from '../lib/format';
 import { pathsForFiles } from '../lib/upload';
+import { defaultForm, importOptionsFor } from './importForm';
+import type { ImportForm } from './importForm';
 import type { StudioState } from './index';
-
-/** The import form: what the user chose on top of what the preview detected. */
-export interface ImportForm {
-  name: string;
-  format: CorpusFormat | undefined;
-  columns: ColumnPick | undefined;
-  header: boolean | undefined;
-  srcLang: string;
-  tgtLang: string;
-  cleaning: CleaningOptions;
-  validFraction: number;
-  validSeed: number;
-  vocabSize: number;
-  sharedVocab: boolean;
-}
-
-/**
- * Where the form's cleaning starts: the importer's defaults, with the form's own, stricter
- * suggestions for a corpus dropped into the app (shorter pairs, a tighter length ratio, and
- * identical pairs kept). The form sends every value with the import.
- */
-const FORM_CLEANING: CleaningOptions = {
-  ...DEFAULT_CLEANING,
-  maxLength: 100,
-  maxRatio: 3,
-  dropIdentical: false,
-};
-
-function defaultForm(): ImportForm {
-  return {
-    name: '',
-    format: undefined,
-    columns: undefined,
-    header: undefined,
-    srcLang: '',
-    tgtLang: '',
-    cleaning: { ...FORM_CLEANING },
-    validFraction: DEFAULT_SPLIT.fraction,
-    validSeed: DEFAULT_SPLIT.seed,
-    // Sized for the tiny preset a first run starts with.
-    vocabSize: PRESETS.tiny.vocabSize,
-    sharedVocab: IMPORT_DEFAULTS.sharedVocab,
-  };
-}
 
 export interface ImportState {
   importId: string;
@@ -201,6 +150,7 @@ export const createDatasetsSlice: StateCreator<StudioState, [], [], DatasetsSlic
       touched = false;
       const shownNames = names ?? paths.map(baseName);
       const stem = (shownNames[0] ?? 'corpus').replace(/\.(gz)$/i, '').replace(/\.[^.]+$/, '');
+      get().dropCorpusCheck();
       set({
         pendingFiles: paths,
         pendingNames: shownNames,
@@ -236,6 +186,7 @@ export const createDatasetsSlice: StateCreator<StudioState, [], [], DatasetsSlic
             tgtLang: form.tgtLang || preview.tgtLang || '',
           },
         });
+        get().checkPendingFiles(0);
       } catch (err) {
         if (seq !== previewSeq) return;
         set({ previewLoading: false, preview: undefined, previewError: errorMessage(err) });
@@ -247,12 +198,15 @@ export const createDatasetsSlice: StateCreator<StudioState, [], [], DatasetsSlic
       if (repreview) {
         touched = true;
         void get().refreshPreview();
+      } else {
+        get().checkPendingFiles();
       }
     },
 
     clearPending() {
       touched = false;
       previewSeq++;
+      get().dropCorpusCheck();
       set({
         pendingFiles: [],
         pendingNames: [],
@@ -268,6 +222,8 @@ export const createDatasetsSlice: StateCreator<StudioState, [], [], DatasetsSlic
       const { pendingFiles: files, importForm: f } = get();
       if (files.length === 0 || get().importState?.running) return;
       const importId = newId('import');
+      // The import runs the same checks; a check still running would only compete for the CPU.
+      if (get().corpusCheck?.running) get().dropCorpusCheck();
       set({
         importState: {
           importId,
@@ -277,20 +233,7 @@ export const createDatasetsSlice: StateCreator<StudioState, [], [], DatasetsSlic
           running: true,
         },
       });
-      const options: ImportOptions = {
-        ...(f.name.trim() ? { name: f.name.trim() } : {}),
-        ...(f.format ? { format: f.format } : {}),
-        ...(f.columns && f.format !== 'aligned' ? { columns: f.columns } : {}),
-        ...(f.header !== undefined && (f.format === 'tsv' || f.format === 'csv')
-          ? { header: f.header }
-          : {}),
-        ...(f.srcLang.trim() ? { srcLang: f.srcLang.trim() } : {}),
-        ...(f.tgtLang.trim() ? { tgtLang: f.tgtLang.trim() } : {}),
-        cleaning: f.cleaning,
-        validation: { fraction: f.validFraction, seed: f.validSeed },
-        vocabSize: f.vocabSize,
-        sharedVocab: f.sharedVocab,
-      };
+      const options = importOptionsFor(f);
       try {
         const meta = await studio.datasetImport({ importId, files, options });
         set((s) => ({

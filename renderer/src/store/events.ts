@@ -9,10 +9,14 @@ export function connectEvents(): () => void {
   const store = useStudio.getState;
   const offs = [
     studio.on('engineStatus', (status) => store().setEngineStatus(status)),
-    studio.on('importProgress', (p) => store().onImportProgress(p)),
+    studio.on('importProgress', (p) => {
+      store().onImportProgress(p);
+      store().onCheckProgress(p);
+    }),
     studio.on('trainProgress', (p) => store().onTrainProgress(p)),
     studio.on('metric', ({ runId, record }) => store().onMetric(runId, record)),
     studio.on('runStatus', (run) => store().upsertRun(run)),
+    studio.on('evaluateProgress', (p) => store().onEvaluateProgress(p)),
     // The desktop app's native menu (web mode has none; the same shortcuts work in the page).
     studio.on('menu', (menu) => {
       switch (menu.action) {
@@ -25,13 +29,16 @@ export function connectEvents(): () => void {
           break;
         case 'newRun':
           store().setScreen('train');
-          globalThis.setTimeout(
-            () =>
-              document
-                .querySelector('[data-testid="new-run"]')
-                ?.scrollIntoView({ behavior: 'smooth' }),
-            50,
-          );
+          // A dialog once runs exist; the inline form (the first run) is scrolled to.
+          if (store().runs.length > 0) store().setNewRunOpen(true);
+          else
+            globalThis.setTimeout(
+              () =>
+                document
+                  .querySelector('[data-testid="new-run"]')
+                  ?.scrollIntoView({ behavior: 'smooth' }),
+              50,
+            );
           break;
       }
     }),

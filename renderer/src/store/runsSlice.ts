@@ -36,9 +36,11 @@ export interface RunsSlice {
   deleteRun(runId: string): Promise<boolean>;
   loadCheckpoints(runId: string): Promise<void>;
   averageCheckpoints(runId: string, ids: string[]): Promise<void>;
-  exportCheckpoint(runId: string, id: string): Promise<void>;
+  /** Exports as one .tstudio file, or as a Hugging Face MarianMT folder (a .zip in web mode). */
+  exportCheckpoint(runId: string, id: string, format?: 'tstudio' | 'huggingface'): Promise<void>;
   deleteCheckpoint(runId: string, id: string): Promise<void>;
-  importCheckpoint(source: { path: string } | { file: File }): Promise<void>;
+  /** Imports a .tstudio file, or with `huggingFace` a MarianMT folder, as a new run. */
+  importCheckpoint(source: { path: string; huggingFace?: boolean } | { file: File }): Promise<void>;
 }
 
 const RUN_KEY = 'studio.run';
@@ -166,13 +168,17 @@ export const createRunsSlice: StateCreator<StudioState, [], [], RunsSlice> = (se
     }
   },
 
-  async exportCheckpoint(runId, id) {
+  async exportCheckpoint(runId, id, format = 'tstudio') {
     set({ checkpointBusy: true, checkpointMessage: undefined });
     try {
-      const { path } = await studio.checkpointExport({ runId, id });
+      const hf = format === 'huggingface';
+      const { path } = hf
+        ? await studio.checkpointExportHf({ runId, id })
+        : await studio.checkpointExport({ runId, id });
       // In a browser the file is on the server: the browser downloads it from there.
       if (studio.transport === 'web') downloadFromServer(path);
-      set({ checkpointMessage: { kind: 'ok', text: `Exported checkpoint ${id} to`, path } });
+      const text = `Exported checkpoint ${id}${hf ? ' for Hugging Face' : ''} to`;
+      set({ checkpointMessage: { kind: 'ok', text, path } });
     } catch (err) {
       set({ checkpointMessage: { kind: 'error', text: errorMessage(err) } });
     } finally {
@@ -198,7 +204,10 @@ export const createRunsSlice: StateCreator<StudioState, [], [], RunsSlice> = (se
     try {
       const path = 'path' in source ? source.path : (await pathsForFiles([source.file]))[0];
       if (!path) throw new Error('No file was given to import.');
-      const run = await studio.checkpointImport({ path });
+      const run =
+        'huggingFace' in source && source.huggingFace === true
+          ? await studio.checkpointImportHf({ path })
+          : await studio.checkpointImport({ path });
       get().upsertRun(run);
       get().selectRun(run.id);
       set({ checkpointMessage: { kind: 'ok', text: `Imported as run “${run.name}”.` } });

@@ -7,14 +7,19 @@ import type {
   TrainProgress,
 } from '../../../shared/types';
 import { PRESETS } from '../../../shared/types';
-import type { TrainPoint } from '../../../shared/progress';
+import type { TrainPoint as LoggedTrainPoint } from '../../../shared/progress';
 import { studio } from '../api';
+import type { XAxisMode } from '../lib/axis';
 import { errorMessage } from '../lib/format';
 import { appendCapped, decimate, MAX_POINTS } from '../lib/series';
 import type { StudioState } from './index';
 
-/** A training step on the charts: the part of a step's progress that metrics.jsonl keeps. */
-export type { TrainPoint };
+/**
+ * A training step on the charts: the part of a step's progress that metrics.jsonl keeps,
+ * with when it was logged (ms since the epoch) and the tokens seen up to it, for the
+ * wall-clock and tokens x-axes (absent in logs written before they were kept).
+ */
+export type TrainPoint = LoggedTrainPoint & { time?: number; tokensSeen?: number };
 export interface ValidPoint {
   step: number;
   loss: number;
@@ -50,9 +55,14 @@ export interface TrainingSlice {
   compareRunIds: string[];
   smoothing: number;
   logScale: boolean;
+  /** The charts' x-axis: step, wall-clock time or tokens seen. */
+  xAxis: XAxisMode;
   createError: string | undefined;
   creating: boolean;
+  /** The New run dialog is open (the form shows inline while there is no run yet). */
+  newRunOpen: boolean;
 
+  setNewRunOpen(open: boolean): void;
   setDraft(patch: Partial<Omit<TrainDraft, 'model' | 'train'>>): void;
   applyPreset(preset: PresetName): void;
   setModelKnob<K extends keyof ModelShape>(key: K, value: ModelShape[K]): void;
@@ -64,6 +74,7 @@ export interface TrainingSlice {
   toggleCompare(runId: string): void;
   setSmoothing(v: number): void;
   setLogScale(v: boolean): void;
+  setXAxis(v: XAxisMode): void;
 }
 
 /** The chart's point of a step, from its progress event or its metrics.jsonl record. */
@@ -74,7 +85,24 @@ function trainPoint(p: TrainPoint): TrainPoint {
     lr: p.lr,
     gradNorm: p.gradNorm,
     tokensPerSec: p.tokensPerSec,
+    ...(p.time !== undefined ? { time: p.time } : {}),
+    ...(p.tokensSeen !== undefined ? { tokensSeen: p.tokensSeen } : {}),
   };
+}
+
+/**
+ * A live step as a chart point, timed on arrival. Progress events are throttled (steps in
+ * between are not sent), so tokens seen goes on from the last point at this step's batch
+ * size per step; reloading the metrics gives the exact sums.
+ */
+function livePoint(p: TrainProgress, last: TrainPoint | undefined): TrainPoint {
+  const base = last?.tokensSeen ?? (last === undefined ? 0 : undefined);
+  const steps = p.step - (last?.step ?? 0);
+  return trainPoint({
+    ...p,
+    time: Date.now(),
+    ...(base !== undefined ? { tokensSeen: base + p.tokens * Math.max(0, steps) } : {}),
+  });
 }
 
 const emptySeries = (): RunSeries => ({
@@ -107,6 +135,7 @@ function remember(key: string, value: unknown): void {
 
 const isSmoothing = (v: unknown): v is number => typeof v === 'number' && v >= 0 && v < 1;
 const isBool = (v: unknown): v is boolean => typeof v === 'boolean';
+const isXAxis = (v: unknown): v is XAxisMode => v === 'step' || v === 'time' || v === 'tokens';
 
 /** Renders are throttled: progress events are buffered and flushed a few times a second. */
 const FLUSH_MS = 300;
@@ -128,7 +157,7 @@ export const createTrainingSlice: StateCreator<StudioState, [], [], TrainingSlic
         const cur = series[p.runId] ?? emptySeries();
         series[p.runId] = {
           ...cur,
-          train: append(cur.train, trainPoint(p)),
+          train: append(cur.train, livePoint(p, cur.train[cur.train.length - 1])),
         };
       }
       const runs = s.runs.map((r) => {
@@ -154,9 +183,14 @@ export const createTrainingSlice: StateCreator<StudioState, [], [], TrainingSlic
     compareRunIds: [],
     smoothing: remembered('studio.smoothing', 0.6, isSmoothing),
     logScale: remembered('studio.logScale', false, isBool),
+    xAxis: remembered('studio.xAxis', 'step', isXAxis),
     createError: undefined,
     creating: false,
+    newRunOpen: false,
 
+    setNewRunOpen(open) {
+      set({ newRunOpen: open, createError: undefined });
+    },
     setDraft(patch) {
       set((s) => ({ draft: { ...s.draft, ...patch }, createError: undefined }));
     },
@@ -184,6 +218,16 @@ export const createTrainingSlice: StateCreator<StudioState, [], [], TrainingSlic
         set({ createError: 'Pick a dataset to train on first.' });
         return;
       }
+      // One run trains at a time: refused before anything is created, so no orphan is left.
+      const active = start
+        ? get().runs.find((r) => r.status === 'running' || r.status === 'paused')
+        : undefined;
+      if (active) {
+        set({
+          createError: `Run “${active.name}” is ${active.status === 'paused' ? 'paused' : 'training'}; one run trains at a time. Stop it first, or use Create only and start this one later.`,
+        });
+        return;
+      }
       set({ creating: true, createError: undefined });
       try {
         let run = await studio.runCreate({
@@ -193,16 +237,30 @@ export const createTrainingSlice: StateCreator<StudioState, [], [], TrainingSlic
           model: d.model,
           train: d.train,
         });
+        if (start) {
+          try {
+            run = await studio.runStart({ runId: run.id });
+          } catch (err) {
+            // Another window or the CLI may have started a run meanwhile: the run that
+            // could not start is deleted again rather than left behind.
+            const kept = await studio.runDelete({ runId: run.id }).then(
+              () => false,
+              () => true,
+            );
+            set({
+              createError: `${errorMessage(err)} ${kept ? 'The new run was created but not started; start it from its panel.' : 'The new run was not kept.'}`,
+            });
+            if (kept) get().upsertRun(run);
+            return;
+          }
+        }
         get().upsertRun(run);
         get().selectRun(run.id);
         set((s) => ({
           series: { ...s.series, [run.id]: { ...emptySeries(), loaded: true } },
           draft: { ...s.draft, name: '' },
+          newRunOpen: false,
         }));
-        if (start) {
-          run = await studio.runStart({ runId: run.id });
-          get().upsertRun(run);
-        }
       } catch (err) {
         set({ createError: errorMessage(err) });
       } finally {
@@ -315,6 +373,10 @@ export const createTrainingSlice: StateCreator<StudioState, [], [], TrainingSlic
     setLogScale(v) {
       remember('studio.logScale', v);
       set({ logScale: v });
+    },
+    setXAxis(v) {
+      remember('studio.xAxis', v);
+      set({ xAxis: v });
     },
   };
 };

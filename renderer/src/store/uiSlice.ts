@@ -1,7 +1,15 @@
 import type { StateCreator } from 'zustand';
 import type { StudioState } from './index';
 
-export const SCREENS = ['datasets', 'train', 'checkpoints', 'playground', 'engine'] as const;
+export const SCREENS = [
+  'datasets',
+  'train',
+  'checkpoints',
+  'playground',
+  'engine',
+  'inside',
+  'evaluate',
+] as const;
 export type Screen = (typeof SCREENS)[number];
 
 export interface UiSlice {

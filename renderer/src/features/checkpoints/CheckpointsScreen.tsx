@@ -214,6 +214,16 @@ function CheckpointTable({ runId }: { runId: string }) {
                     >
                       Export
                     </button>
+                    <button
+                      type="button"
+                      className="btn small"
+                      disabled={busy}
+                      title="A MarianMT folder that transformers.MarianMTModel.from_pretrained loads"
+                      data-testid="checkpoint-export-hf"
+                      onClick={() => void exportCkpt(runId, c.id, 'huggingface')}
+                    >
+                      Export for Hugging Face
+                    </button>
                     <ConfirmButton
                       label="Delete"
                       question={`Delete checkpoint ${c.id}?`}
@@ -259,7 +269,10 @@ function ImportCheckpoint() {
   return (
     <section className="panel" aria-labelledby="ckpt-import-title">
       <h2 id="ckpt-import-title">Import a checkpoint</h2>
-      <p className="muted small">A .tstudio file exported from a studio becomes a new run.</p>
+      <p className="muted small">
+        A .tstudio file exported from a studio, or a Hugging Face MarianMT folder (config.json,
+        model.safetensors, tokenizer.json), becomes a new run.
+      </p>
       {!hasRuns && message && (
         <p
           className={message.kind === 'error' ? 'error' : 'ok-note'}
@@ -294,6 +307,15 @@ function ImportCheckpoint() {
           data-testid="checkpoint-import-submit"
         >
           Import path
+        </button>
+        <button
+          type="button"
+          className="btn"
+          disabled={busy || !path.trim()}
+          data-testid="checkpoint-import-hf"
+          onClick={() => void importCkpt({ path: path.trim(), huggingFace: true })}
+        >
+          Import Hugging Face folder
         </button>
         <button
           type="button"

@@ -15,7 +15,8 @@ import { NumberField } from '../../components/NumberField';
 import { SelectField } from '../../components/SelectField';
 import { SettingField } from '../../components/SettingField';
 import { useStudio } from '../../store';
-import type { ImportForm } from '../../store/datasetsSlice';
+import type { ImportForm } from '../../store/importForm';
+import { languageNote } from './importNotes';
 
 function refKey(ref: ColumnRef | undefined): string {
   return ref === undefined ? '' : typeof ref === 'number' ? `#${ref}` : `.${ref}`;
@@ -147,7 +148,7 @@ export function ImportOptionsForm({
             <input
               type="text"
               value={form.srcLang}
-              placeholder="en"
+              placeholder="not set"
               data-testid="opt-src-lang"
               onChange={(e) => setForm({ srcLang: e.target.value })}
             />
@@ -157,12 +158,13 @@ export function ImportOptionsForm({
             <input
               type="text"
               value={form.tgtLang}
-              placeholder="de"
+              placeholder="not set"
               data-testid="opt-tgt-lang"
               onChange={(e) => setForm({ tgtLang: e.target.value })}
             />
           </label>
         </div>
+        <LanguageNote srcLang={form.srcLang} tgtLang={form.tgtLang} />
       </fieldset>
       <fieldset disabled={running}>
         <legend>Cleaning</legend>
@@ -278,4 +280,13 @@ export function ImportOptionsForm({
       </div>
     </form>
   );
+}
+
+function LanguageNote({ srcLang, tgtLang }: { srcLang: string; tgtLang: string }) {
+  const note = languageNote(srcLang, tgtLang);
+  return note ? (
+    <p className="muted small" data-testid="lang-unset-note">
+      {note}
+    </p>
+  ) : null;
 }

@@ -3,6 +3,7 @@ import { ProgressBar } from '../../components/ProgressBar';
 import { ErrorNote } from '../../components/Notice';
 import { formatBytes, formatInt } from '../../lib/format';
 import { useStudio } from '../../store';
+import { CorpusCheckNote } from './CorpusCheckNote';
 import { ImportOptionsForm, importFormIssues } from './ImportOptionsForm';
 
 const FORMAT_LABEL: Record<CorpusFormat, string> = {
@@ -20,9 +21,11 @@ export function ImportPanel() {
   const form = useStudio((s) => s.importForm);
   const clearPending = useStudio((s) => s.clearPending);
   const imp = useStudio((s) => s.importState);
+  const checkProblem = useStudio((s) => s.corpusCheck?.result?.problem);
 
   const running = imp?.running ?? false;
-  const problems = preview?.problems ?? [];
+  // The check of every line names a problem past the lines the preview read.
+  const problems = [...(preview?.problems ?? []), ...(checkProblem ? [checkProblem] : [])];
   const formIssues = importFormIssues(form, preview?.columns?.columns ?? []);
   const canImport =
     !!preview && problems.length === 0 && !running && !loading && formIssues.length === 0;
@@ -95,6 +98,7 @@ export function ImportPanel() {
           ) : (
             <p className="muted">No pairs could be read from these files.</p>
           )}
+          <CorpusCheckNote />
 
           <ImportOptionsForm preview={preview} canImport={canImport} running={running} />
         </>

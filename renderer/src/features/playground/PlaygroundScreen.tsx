@@ -30,6 +30,7 @@ export function PlaygroundScreen() {
   const result = useStudio((s) => s.pgResult);
   const seq = useStudio((s) => s.pgSeq);
   const setScreen = useStudio((s) => s.setScreen);
+  const openInside = useStudio((s) => s.openInside);
 
   useEffect(() => {
     void loadRuns();
@@ -75,7 +76,19 @@ export function PlaygroundScreen() {
     <>
       <header className="screen-head">
         <h1>Playground</h1>
-        <p className="muted">Translate with any checkpoint and look inside the model.</p>
+        <p className="muted">
+          Translate with any checkpoint and look inside the model:{' '}
+          <button
+            type="button"
+            className="link"
+            data-testid="pg-open-inside"
+            disabled={!pgRunId}
+            onClick={() => openInside()}
+          >
+            see every layer, head, mask and the beam tree in Inside
+          </button>
+          .
+        </p>
       </header>
       <section className="panel" aria-labelledby="pg-title">
         <h2 id="pg-title" className="sr-only">

@@ -2,9 +2,12 @@ import { useEffect } from 'react';
 import type { RunInfo } from '../../../../shared/types';
 import { MetricChart, RUN_COLORS, type ChartSeries } from '../../components/MetricChart';
 import { ErrorNote } from '../../components/Notice';
+import { X_AXIS_LABEL, type XAxisMode } from '../../lib/axis';
+import { onAxis, stepToX } from '../../lib/runAxis';
 import { derived, ema } from '../../lib/series';
 import { useStudio } from '../../store';
 import type { BleuPoint, RunSeries, TrainPoint, ValidPoint } from '../../store/trainingSlice';
+import { CompareSettings } from './CompareSettings';
 
 type Pick = { run: RunInfo; color: string; s: RunSeries | undefined };
 type Pt = { step: number; value: number };
@@ -19,6 +22,24 @@ const bleuBleu = derived<BleuPoint, Pt[]>('bleu');
 const bleuChrf = derived<BleuPoint, Pt[]>('chrf');
 const smoothCache = new WeakMap<TrainPoint[], { w: number; points: Pt[] }>();
 const EMPTY: Pt[] = [];
+const NO_TRAIN: TrainPoint[] = [];
+const axisCache = new WeakMap<Pt[], { mode: XAxisMode; train: TrainPoint[]; out: Pt[] }>();
+
+/** A run's points on the chosen x-axis (cached by identity, so unchanged charts skip a render). */
+function placed(points: Pt[], train: TrainPoint[] | undefined, mode: XAxisMode): Pt[] {
+  if (mode === 'step') return points;
+  const source = train ?? NO_TRAIN;
+  const hit = axisCache.get(points);
+  if (hit && hit.mode === mode && hit.train === source) return hit.out;
+  const out = onAxis(points, stepToX(source, mode));
+  axisCache.set(points, { mode, train: source, out });
+  return out;
+}
+
+/** Why training loss and validation loss differ, on hover of the loss charts. */
+function lossNote(labelSmoothing: number): string {
+  return `Training loss is the label-smoothed cross-entropy (ε = ${labelSmoothing}) per target token of each training batch, with dropout on: what the optimiser minimises. Validation loss is the plain cross-entropy (no smoothing, no dropout) over the validation split, the one perplexity comes from. They are different quantities: smoothing keeps the training loss above what the model's plain cross-entropy is, so a training loss above the validation loss is expected, not a bug.`;
+}
 
 function smoothed(train: TrainPoint[], w: number): Pt[] {
   const hit = smoothCache.get(train);
@@ -36,13 +57,14 @@ function build(
   picks: Pick[],
   get: (s: RunSeries) => Pt[],
   suffix: string,
+  mode: XAxisMode,
   opts: { dashed?: boolean; label?: string } = {},
 ): ChartSeries[] {
   return picks.map(({ run, color, s }) => ({
     key: `${run.id}:${suffix}`,
     name: opts.label ? `${run.name} ${opts.label}` : run.name,
     color,
-    points: s ? get(s) : EMPTY,
+    points: s ? placed(get(s), s.train, mode) : EMPTY,
     ...(opts.dashed ? { dashed: true } : {}),
   }));
 }
@@ -58,6 +80,8 @@ export function Charts({ run }: { run: RunInfo }) {
   const logScale = useStudio((s) => s.logScale);
   const setLogScale = useStudio((s) => s.setLogScale);
   const loadMetrics = useStudio((s) => s.loadMetrics);
+  const xAxis = useStudio((s) => s.xAxis);
+  const setXAxis = useStudio((s) => s.setXAxis);
 
   useEffect(() => {
     void loadMetrics(run.id);
@@ -71,6 +95,11 @@ export function Charts({ run }: { run: RunInfo }) {
     s: series[r.id],
   }));
   const error = series[run.id]?.error;
+  const untokened = picks
+    .filter(
+      ({ s }) => (s?.train.length ?? 0) > 0 && s?.train.every((p) => p.tokensSeen === undefined),
+    )
+    .map(({ run: r }) => `“${r.name}”`);
 
   const lossSeries: ChartSeries[] = picks.flatMap(({ run: r, color, s }) => {
     const raw = s?.train;
@@ -82,14 +111,18 @@ export function Charts({ run }: { run: RunInfo }) {
         faint: true,
         hideLegend: true,
         points: raw
-          ? trainLoss(raw, (a) => a.map((p) => ({ step: p.step, value: p.loss })))
+          ? placed(
+              trainLoss(raw, (a) => a.map((p) => ({ step: p.step, value: p.loss }))),
+              raw,
+              xAxis,
+            )
           : EMPTY,
       },
       {
         key: `${r.id}:loss`,
         name: r.name,
         color,
-        points: raw ? smoothed(raw, smoothing) : EMPTY,
+        points: raw ? placed(smoothed(raw, smoothing), raw, xAxis) : EMPTY,
       },
     ];
   });
@@ -111,6 +144,20 @@ export function Charts({ run }: { run: RunInfo }) {
               onChange={(e) => setSmoothing(Number(e.target.value))}
             />
             <span className="num small">{smoothing.toFixed(2)}</span>
+          </label>
+          <label className="inline">
+            x-axis
+            <select
+              value={xAxis}
+              data-testid="chart-x-axis"
+              onChange={(e) => setXAxis(e.target.value as XAxisMode)}
+            >
+              {(Object.keys(X_AXIS_LABEL) as XAxisMode[]).map((m) => (
+                <option key={m} value={m}>
+                  {X_AXIS_LABEL[m]}
+                </option>
+              ))}
+            </select>
           </label>
           <label className="check inline">
             <input
@@ -140,44 +187,59 @@ export function Charts({ run }: { run: RunInfo }) {
         </fieldset>
       )}
       <ErrorNote testId="metrics-error">{error}</ErrorNote>
+      {xAxis === 'tokens' && untokened.length > 0 && (
+        <p className="muted small" data-testid="chart-no-tokens">
+          {untokened.join(', ')} {untokened.length === 1 ? 'was' : 'were'} logged before tokens were
+          counted: no tokens-seen curve.
+        </p>
+      )}
       <div className="charts-grid">
         <MetricChart
           title="Training loss"
           testId="chart-train-loss"
           series={lossSeries}
           logScale={logScale}
+          xMode={xAxis}
+          note={lossNote(run.train.labelSmoothing)}
           empty="The loss appears here once training starts."
         />
         <MetricChart
           title="Validation loss"
           testId="chart-valid-loss"
           logScale={logScale}
+          xMode={xAxis}
+          note={lossNote(run.train.labelSmoothing)}
           series={build(
             picks,
             (s) => validLoss(s.valid, (a) => a.map((p) => ({ step: p.step, value: p.loss }))),
             'vloss',
+            xAxis,
           )}
           empty={`First point at step ${run.train.validEvery}.`}
         />
         <MetricChart
           title="Perplexity"
           testId="chart-perplexity"
+          xMode={xAxis}
           logScale={logScale}
           series={build(
             picks,
             (s) => validPpl(s.valid, (a) => a.map((p) => ({ step: p.step, value: p.perplexity }))),
             'ppl',
+            xAxis,
           )}
           empty={`First point at step ${run.train.validEvery}.`}
         />
         <MetricChart
           title="BLEU and chrF"
           testId="chart-bleu"
+          xMode={xAxis}
           series={[
             ...build(
               picks,
               (s) => bleuBleu(s.bleu, (a) => a.map((p) => ({ step: p.step, value: p.bleu }))),
               'bleu',
+              xAxis,
               {
                 label: 'BLEU',
               },
@@ -186,6 +248,7 @@ export function Charts({ run }: { run: RunInfo }) {
               picks,
               (s) => bleuChrf(s.bleu, (a) => a.map((p) => ({ step: p.step, value: p.chrf }))),
               'chrf',
+              xAxis,
               {
                 dashed: true,
                 label: 'chrF',
@@ -201,24 +264,29 @@ export function Charts({ run }: { run: RunInfo }) {
         <MetricChart
           title="Learning rate"
           testId="chart-lr"
+          xMode={xAxis}
           logScale={logScale}
           series={build(
             picks,
             (s) => trainLr(s.train, (a) => a.map((p) => ({ step: p.step, value: p.lr }))),
             'lr',
+            xAxis,
           )}
         />
         <MetricChart
           title="Tokens per second"
           testId="chart-tokens"
+          xMode={xAxis}
           series={build(
             picks,
             (s) =>
               trainTps(s.train, (a) => a.map((p) => ({ step: p.step, value: p.tokensPerSec }))),
             'tps',
+            xAxis,
           )}
         />
       </div>
+      {shown.length > 1 && <CompareSettings runs={shown} colors={picks.map((p) => p.color)} />}
     </section>
   );
 }

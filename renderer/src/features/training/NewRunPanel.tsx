@@ -18,8 +18,9 @@ import {
 } from '../../../../shared/types';
 import { ErrorNote } from '../../components/Notice';
 import { SettingField } from '../../components/SettingField';
-import { formatBytes, formatCount } from '../../lib/format';
+import { matchingPreset, presetDifferences } from '../../../../shared/schema/presetMatch';
 import { useStudio } from '../../store';
+import { NewRunEstimates } from './NewRunEstimates';
 
 /** The training settings the form shows; Adam's constants stay the paper's (a preset's). */
 const TRAIN_FORM_TABLE = TRAIN_TABLE.filter((f) => !f.key.startsWith('adam'));
@@ -29,7 +30,7 @@ function issuesOf(issues: readonly ConfigIssue[], field: string): string[] {
 }
 
 /** The new-run form: dataset, preset, every knob, validation as you type and the estimates. */
-export function NewRunPanel() {
+export function NewRunPanel({ onClose }: { onClose?: () => void } = {}) {
   const datasets = useStudio((s) => s.datasets);
   const draft = useStudio((s) => s.draft);
   const setDraft = useStudio((s) => s.setDraft);
@@ -41,6 +42,16 @@ export function NewRunPanel() {
   const createError = useStudio((s) => s.createError);
   const setScreen = useStudio((s) => s.setScreen);
   const backend = useStudio((s) => s.engineInfo?.backend);
+  const runs = useStudio((s) => s.runs);
+  const loadMetrics = useStudio((s) => s.loadMetrics);
+
+  // The newest run on this backend gives a measured speed for the time estimate.
+  const measuredId = runs
+    .filter((r) => r.backend === backend && r.step > 0)
+    .sort((a, b) => b.updatedAt.localeCompare(a.updatedAt))[0]?.id;
+  useEffect(() => {
+    if (measuredId) void loadMetrics(measuredId);
+  }, [measuredId, loadMetrics]);
 
   // Preselect the only (or newest) dataset so a first run is one click away.
   const firstId = datasets[datasets.length - 1]?.id;
@@ -133,6 +144,7 @@ export function NewRunPanel() {
           </button>
         ))}
       </div>
+      <PresetMatch dataset={dataset} model={draft.model} train={draft.train} />
       <details className="knobs" open>
         <summary>Model</summary>
         <div className="grid">
@@ -170,22 +182,12 @@ export function NewRunPanel() {
           ))}
         </ul>
       )}
-      <p className="estimates">
-        <span>
-          Parameters <strong data-testid="estimate-params">{formatCount(params)}</strong>
-        </span>
-        <span>
-          Training memory (fp32 weights, gradients, Adam state, activations){' '}
-          <strong data-testid="estimate-memory">{formatBytes(bytes)}</strong>
-        </span>
-        {!dataset && (
-          <span className="muted small">
-            vocabulary {srcVocab} assumed until a dataset is picked
-          </span>
-        )}
-      </p>
-      <ErrorNote testId="create-error">{createError}</ErrorNote>
-      <div className="actions">
+      <NewRunEstimates params={params} bytes={bytes} train={draft.train} valid={valid} />
+      {!dataset && (
+        <p className="muted small">vocabulary {srcVocab} assumed until a dataset is picked</p>
+      )}
+      <div className="actions new-run-actions">
+        <ErrorNote testId="create-error">{createError}</ErrorNote>
         <button
           type="button"
           className="btn primary"
@@ -205,7 +207,52 @@ export function NewRunPanel() {
           Create only
         </button>
         {!draft.datasetId && <span className="muted small">Pick a dataset to enable.</span>}
+        {onClose && (
+          <button
+            type="button"
+            className="btn ghost"
+            data-testid="new-run-cancel"
+            onClick={onClose}
+          >
+            Cancel
+          </button>
+        )}
       </div>
     </section>
+  );
+}
+
+/** Whether the settings are a preset's, or which knobs differ from the chosen one. */
+function PresetMatch({
+  dataset,
+  model,
+  train,
+}: {
+  dataset: { sharedVocab: boolean } | undefined;
+  model: ModelShape;
+  train: TrainConfig;
+}) {
+  const preset = useStudio((s) => s.draft.preset);
+  const adjusted = dataset && !dataset.sharedVocab ? { tieEmbeddings: false } : {};
+  const matched = matchingPreset(model, train, adjusted);
+  const diffs = matched ? [] : presetDifferences(preset, model, train, adjusted);
+  return (
+    <p className="muted small" data-testid="preset-match">
+      {matched ? (
+        <>
+          These settings are the <strong>{matched}</strong> preset.
+        </>
+      ) : (
+        <>
+          <strong>Custom</strong>: {diffs.length}{' '}
+          {diffs.length === 1 ? 'setting differs' : 'settings differ'} from {preset} (
+          {diffs
+            .slice(0, 4)
+            .map((d) => `${d.key} ${String(d.value)}, preset ${String(d.preset)}`)
+            .join('; ')}
+          {diffs.length > 4 ? '; …' : ''}).
+        </>
+      )}
+    </p>
   );
 }

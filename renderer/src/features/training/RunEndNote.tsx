@@ -1,5 +1,5 @@
 import type { RunEnd, RunEndKind } from '../../../../shared/types';
-import { formatDuration, formatInt, formatNum } from '../../lib/format';
+import { formatCount, formatDuration, formatInt, formatNum } from '../../lib/format';
 
 /** How each ending reads as the note's heading. */
 const END_LABEL: Record<RunEndKind, string> = {
@@ -11,7 +11,7 @@ const END_LABEL: Record<RunEndKind, string> = {
 
 /**
  * How a run's last session ended (issue 14): finished, stopped by you, stopped early with
- * the metric and patience, or failed; with its time and best validation loss and BLEU.
+ * the metric and patience, or failed; with its time, tokens seen and best validation loss and BLEU.
  */
 export function RunEndNote({ end }: { end: RunEnd }) {
   return (
@@ -19,6 +19,14 @@ export function RunEndNote({ end }: { end: RunEnd }) {
       <strong>{END_LABEL[end.kind]}</strong> at step {formatInt(end.step)}
       {end.kind === 'failed' ? '.' : ` — ${end.reason}`}
       {end.elapsedSeconds !== undefined && <> Trained {formatDuration(end.elapsedSeconds)}.</>}
+      {end.tokensSeen !== undefined && (
+        <>
+          {' '}
+          <span data-testid="run-end-tokens">
+            {formatCount(end.tokensSeen)} target tokens seen.
+          </span>
+        </>
+      )}
       {end.bestValidLoss && (
         <>
           {' '}

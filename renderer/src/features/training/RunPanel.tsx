@@ -1,5 +1,6 @@
 import { useState } from 'react';
 import { fieldIssue } from '../../../../shared/schema/field';
+import { matchingPreset } from '../../../../shared/schema/presetMatch';
 import { TRAIN_FIELDS } from '../../../../shared/schema/train';
 import type { RunInfo } from '../../../../shared/types';
 import { ConfirmButton } from '../../components/ConfirmButton';
@@ -49,6 +50,19 @@ function TrainLonger({ run, busy }: { run: RunInfo; busy: boolean }) {
       </button>
     </form>
   );
+}
+
+/**
+ * The preset a run's settings are: runs made before labels were worked out from the
+ * settings say "custom" in run.json even when untouched.
+ */
+function presetLabel(run: RunInfo): string {
+  const matched = matchingPreset(run.model, run.train);
+  return matched
+    ? `${matched} preset`
+    : run.preset === 'custom'
+      ? 'custom settings'
+      : `${run.preset} preset`;
 }
 
 function trimDot(s: string): string {
@@ -106,7 +120,7 @@ export function RunPanel({ run }: { run: RunInfo }) {
         </span>
       </div>
       <p className="muted small">
-        {run.preset} preset · d_model {run.model.dModel}, {run.model.heads} heads,{' '}
+        {presetLabel(run)} · d_model {run.model.dModel}, {run.model.heads} heads,{' '}
         {run.model.encoderLayers}+{run.model.decoderLayers} layers · dataset{' '}
         {dataset?.name ?? run.datasetId}
       </p>
