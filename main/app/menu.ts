@@ -1,5 +1,5 @@
 /**
- * The desktop app's native menu: the six screens on Ctrl/Cmd+1..6, import and new run, and
+ * The desktop app's native menu: the seven screens on Ctrl/Cmd+1..7, import and new run, and
  * the usual Edit / View / Window roles. Items reach the renderer as `menu` events.
  */
 import {
@@ -19,6 +19,7 @@ const SCREEN_LABELS: [ScreenName, string][] = [
   ['playground', 'Playground'],
   ['engine', 'Engine'],
   ['inside', 'Inside'],
+  ['evaluate', 'Evaluate'],
 ];
 
 const CORPUS_FILTERS = [

@@ -42,7 +42,7 @@ export function App() {
     return disconnect;
   }, [loadEngineInfo, loadRuns, loadDatasets]);
 
-  // Ctrl/Cmd+1..6 switch screens.
+  // Ctrl/Cmd+1..7 switch screens.
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
       if (!(e.ctrlKey || e.metaKey) || e.altKey || e.shiftKey) return;
