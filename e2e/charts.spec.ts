@@ -2,6 +2,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test } from './fixtures';
+import { PlaygroundPage } from './pages/PlaygroundPage';
 import { StudioPage } from './pages/StudioPage';
 import { TrainPage } from './pages/TrainPage';
 
@@ -44,6 +45,22 @@ test('a chart exports CSV with the plotted values; a second run made in the New 
     const ticks = await tick.allTextContents();
     expect(new Set(ticks).size).toBe(ticks.length);
   }
+
+  // A click on a point opens its checkpoint in the Playground, and maps back to the step on
+  // any x-axis: the one validation point (step 30, the run's final checkpoint) on tokens seen.
+  await page.getByTestId('chart-x-axis').selectOption('tokens');
+  await expect(train.chart('valid-loss').locator('.recharts-line-dot')).toHaveCount(1);
+  const runId = await train.runSelect.inputValue();
+  await train.clickPoint('valid-loss');
+  const playground = new PlaygroundPage(page);
+  await expect(playground.runSelect).toHaveValue(runId);
+  await expect(playground.checkpointSelect).toHaveValue('30');
+  await expect(page.getByTestId('pg-opened-note')).toHaveText(
+    'Opened from the curves: checkpoint 30, saved at step 30.',
+  );
+  await studio.goto('train');
+  await expect(train.runPanel).toBeVisible();
+
   await page.getByTestId('chart-x-axis').selectOption('step');
   await expect(page.getByTestId('chart-train-loss-note')).toHaveAttribute(
     'title',

@@ -230,6 +230,8 @@ export interface CheckpointInfo {
   bestBy?: BestBy;
   /** Set when the checkpoint was made by averaging others. */
   averagedFrom?: number[];
+  /** On an average without scores: why, in a sentence (e.g. its run's dataset was gone). */
+  scoreNote?: string;
 }
 
 // ---------------------------------------------------------------------------

@@ -88,6 +88,18 @@ export class TrainPage {
     return this.page.getByTestId(`chart-${name}`);
   }
 
+  /**
+   * Clicks a chart's `index`-th drawn dot (dots show on curves of at most 15 points) where it
+   * is drawn: the chart picks the point under the pointer, as its tooltip does.
+   */
+  async clickPoint(name: ChartName, index = 0): Promise<void> {
+    const dot = this.chart(name).locator('.recharts-line-dots .recharts-line-dot').nth(index);
+    const box = await dot.boundingBox();
+    if (!box) throw new Error(`Chart ${name} draws no dot ${index}.`);
+    await this.page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+    await this.page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
+  }
+
   /** The number of points a chart holds (non-smoothed series summed over shown runs). */
   async chartPoints(name: ChartName): Promise<number> {
     return Number(await this.page.getByTestId(`chart-${name}-points`).textContent());

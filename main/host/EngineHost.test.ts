@@ -115,6 +115,55 @@ describe('EngineHost over an in-memory MessageChannel', () => {
     await expect(host.call('engineInfo', undefined)).resolves.toMatchObject({ reason: 'gen 2' });
     expect(spawned).toBe(2);
   });
+
+  it('replaces a threaded start that never answers by a single-threaded one, and says why', async () => {
+    const inits: number[] = [];
+    const terminated: number[] = [];
+    const host = new EngineHost({
+      wasmThreads: 2,
+      threadedStartLimitMs: 200,
+      workerFactory: () => {
+        const generation = inits.length + 1;
+        const port = fakeWorker((msg, reply) => {
+          if (msg.type !== 'init') return;
+          inits.push(msg.wasmThreads);
+          // The first, threaded start hangs (as tfjs's threaded build was seen to).
+          if (msg.wasmThreads === 1) reply({ type: 'ready', info: FAKE_INFO });
+        });
+        const terminate = port.terminate;
+        port.terminate = async () => {
+          terminated.push(generation);
+          await terminate();
+        };
+        return port;
+      },
+    });
+    hosts.push(host);
+    const info = await host.start();
+    expect(inits).toEqual([2, 1]);
+    expect(terminated).toEqual([1]);
+    expect(info.threadsNote).toBe(
+      'one thread: the 2-thread wasm start did not answer within 0.2 s, so the engine restarted single-threaded',
+    );
+    expect(host.status).toMatchObject({ state: 'ready' });
+  });
+
+  it('leaves a threaded start that answers in time alone', async () => {
+    const inits: number[] = [];
+    const host = new EngineHost({
+      wasmThreads: 2,
+      threadedStartLimitMs: 5_000,
+      workerFactory: () =>
+        fakeWorker((msg, reply) => {
+          if (msg.type !== 'init') return;
+          inits.push(msg.wasmThreads);
+          reply({ type: 'ready', info: { ...FAKE_INFO, threads: 2 } });
+        }),
+    });
+    hosts.push(host);
+    await expect(host.start()).resolves.toMatchObject({ threads: 2 });
+    expect(inits).toEqual([2]);
+  });
 });
 
 describe('EngineHost with the real engine worker (worker_threads + tfjs)', () => {

@@ -72,7 +72,21 @@ export interface EngineHostOptions {
    * single-threaded.
    */
   wasmThreads?: number;
+  /**
+   * How long a multi-threaded start may take before the worker is replaced by a
+   * single-threaded one (default THREADED_START_LIMIT_MS).
+   */
+  threadedStartLimitMs?: number;
 }
+
+/**
+ * tfjs-backend-wasm's threaded build was seen to hang inside tf.setBackend('wasm') in Node,
+ * about one start in fifteen on a loaded 2-core machine (main/worker/wasmThreads.ts starts it;
+ * a normal threaded start takes 2-8 s there). A start that has not answered by then is given
+ * up: the worker is terminated and a single-threaded one starts in its place, and the engine
+ * info says why.
+ */
+export const THREADED_START_LIMIT_MS = 45_000;
 
 /** Threads the wasm backend gets unless told otherwise. */
 export function defaultWasmThreads(env: NodeJS.ProcessEnv = process.env): number {
@@ -95,12 +109,16 @@ export class EngineHost {
   private readonly eventListeners = new Set<(event: EngineEvent) => void>();
   private crashTimes: number[] = [];
   private disposed = false;
+  private readonly threadedStartLimitMs: number;
+  /** Why the engine runs single-threaded although more threads were wanted, once it does. */
+  private threadsFallback: string | undefined;
 
   constructor(options: EngineHostOptions = {}) {
     this.factory = options.workerFactory ?? nodeWorkerFactory();
     this.backend = options.backend ?? 'auto';
     this.restartOnCrash = options.restartOnCrash ?? true;
     this.wasmThreads = options.wasmThreads ?? defaultWasmThreads();
+    this.threadedStartLimitMs = options.threadedStartLimitMs ?? THREADED_START_LIMIT_MS;
   }
 
   get status(): EngineStatus {
@@ -169,14 +187,33 @@ export class EngineHost {
     this.worker = worker;
     return new Promise<EngineInfo>((resolve, reject) => {
       let initialised = false;
+      const watchdog =
+        this.wasmThreads > 1
+          ? setTimeout(() => {
+              if (initialised || this.worker !== worker || this.disposed) return;
+              const seconds = +(this.threadedStartLimitMs / 1000).toFixed(1);
+              this.threadsFallback = `one thread: the ${this.wasmThreads}-thread wasm start did not answer within ${seconds} s, so the engine restarted single-threaded`;
+              this.wasmThreads = 1;
+              this.worker = undefined;
+              void worker.terminate();
+              this.spawn().then(resolve, reject);
+            }, this.threadedStartLimitMs)
+          : undefined;
       worker.onMessage((msg) => {
         switch (msg.type) {
-          case 'ready':
+          case 'ready': {
             initialised = true;
-            this.setStatus({ state: 'ready', info: msg.info });
-            resolve(msg.info);
+            clearTimeout(watchdog);
+            const info =
+              this.threadsFallback !== undefined && msg.info.threads <= 1
+                ? { ...msg.info, threadsNote: this.threadsFallback }
+                : msg.info;
+            this.setStatus({ state: 'ready', info });
+            resolve(info);
             break;
+          }
           case 'initFailed':
+            clearTimeout(watchdog);
             initialised = true;
             this.setStatus({ state: 'crashed', message: msg.error.message });
             reject(AppError.fromData(msg.error));
@@ -198,6 +235,7 @@ export class EngineHost {
         }
       });
       worker.onDeath((reason) => {
+        clearTimeout(watchdog);
         if (this.worker !== worker) return;
         this.worker = undefined;
         const message = `The engine stopped unexpectedly (${reason}); it is being restarted.`;

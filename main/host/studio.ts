@@ -71,7 +71,7 @@ export function createStudio(options: StudioOptions): Studio {
     engineStatus: async () => engine.status,
     ...datasetHandlers(home, datasets, runs, events, files, uploads),
     ...runHandlers(home, runs, datasets, engine, controller),
-    ...checkpointHandlers(home, runs, events, files),
+    ...checkpointHandlers(home, runs, engine, events, files),
     ...evaluateHandlers(home, runs, engine, events, files),
     ...insideHandlers(home, runs, engine),
     ...watchHandlers(runs),

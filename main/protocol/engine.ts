@@ -51,6 +51,30 @@ export interface TranslateManyJob extends Omit<DecodeSettings, 'attention'> {
   texts: string[];
 }
 
+/**
+ * A checkpoint to score as training scores its own (an average made after training): its
+ * run folder and id, the run's dataset (its validation split) and tokenizer, and the run's
+ * training settings (batching and label smoothing of the loss, the BLEU sample size).
+ */
+export interface ScoreCheckpointJob {
+  runDir: string;
+  /** A checkpoint id (resolved by the caller). */
+  checkpoint: string;
+  /** datasets/<id>: valid.src and valid.tgt are read from here. */
+  datasetDir: string;
+  tokenizerPath: string;
+  train: TrainConfig;
+}
+
+/** What scoring a checkpoint gives: the fields a training checkpoint records in state.json. */
+export interface CheckpointScoresOut {
+  validLoss?: number;
+  bleu?: number;
+  /** Validation sentences `bleu` was computed on, and whether they were all of them. */
+  bleuSentences?: number;
+  bleuWholeSet?: boolean;
+}
+
 export type TrainCommand = 'pause' | 'resume' | 'stop';
 export type TrainEndStatus = 'completed' | 'stopped' | 'failed';
 
@@ -73,6 +97,8 @@ export interface EngineCalls extends InsideEngineCalls {
     input: TranslateManyJob;
     output: { translations: Omit<Translation, 'checkpoint' | 'ms'>[]; truncated: number };
   };
+  /** Validation loss and BLEU of one checkpoint; served between training steps, like translate. */
+  checkpointScore: { input: ScoreCheckpointJob; output: CheckpointScoresOut };
 }
 export type EngineMethod = keyof EngineCalls;
 

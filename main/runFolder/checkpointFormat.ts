@@ -79,6 +79,8 @@ export interface CheckpointStateInput {
   bleuWholeSet?: boolean;
   /** Steps of the checkpoints this one averages (set by averaging only). */
   averagedFrom?: number[];
+  /** Why an average has no scores (e.g. its run's dataset was gone), in a sentence. */
+  scoreNote?: string;
 }
 
 /** state.json as stored. */

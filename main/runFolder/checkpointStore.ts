@@ -104,6 +104,7 @@ function infoFrom(
   if (state.bleuSentences !== undefined) info.bleuSentences = state.bleuSentences;
   if (state.bleuWholeSet === true) info.bleuWholeSet = true;
   if (state.averagedFrom !== undefined) info.averagedFrom = state.averagedFrom;
+  if (state.scoreNote !== undefined) info.scoreNote = state.scoreNote;
   return info;
 }
 
@@ -364,12 +365,19 @@ export async function resolveCheckpointId(
 export async function annotateCheckpoint(
   runDir: string,
   ref: CheckpointRef,
-  results: { validLoss?: number; bleu?: number },
+  results: Pick<
+    CheckpointStateInput,
+    'validLoss' | 'bleu' | 'bleuSentences' | 'bleuWholeSet' | 'scoreNote'
+  >,
 ): Promise<void> {
   const dir = checkpointDir(runDir, ref);
   const state = await readStateFile(dir);
   if (results.validLoss !== undefined) state.validLoss = results.validLoss;
   if (results.bleu !== undefined) state.bleu = results.bleu;
+  // As a training checkpoint records them: the best-checkpoint rule needs the sample size.
+  if (results.bleuSentences !== undefined) state.bleuSentences = results.bleuSentences;
+  if (results.bleuWholeSet === true) state.bleuWholeSet = true;
+  if (results.scoreNote !== undefined) state.scoreNote = results.scoreNote;
   await writeJsonAtomic(path.join(dir, STATE_FILE), state);
 }
 

@@ -13,6 +13,7 @@ import type {
   HostToWorker,
   WorkerToHost,
 } from '../protocol/engine';
+import { scoreCheckpoint } from './checkpointScorer';
 import { insideWorkerHandlers } from './inside/insideHandlers';
 import { TrainingJob } from './trainingJob';
 import { Translator } from './translator';
@@ -82,6 +83,7 @@ const handlers: Handlers = {
     translator.translateMany(job, (done, total) =>
       emit({ type: 'translateProgress', done, total }),
     ),
+  checkpointScore: async (job) => scoreCheckpoint(job, translator.bleuEvaluator()),
   ...insideWorkerHandlers(translator),
 };
 

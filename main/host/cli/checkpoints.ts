@@ -9,20 +9,25 @@ import type { CheckpointInfo } from '../../../shared/types';
 import { exists } from '../../runFolder/atomicFs';
 import { checkpointDir, deleteCheckpoint, scanCheckpoints } from '../../runFolder/checkpointStore';
 import { listSetAside } from '../../runFolder/damagedCheckpoints';
-import { averageCheckpoints } from '../../runFolder/averaging';
+import { compareAverage, describeAverage } from '../../../shared/averageComparison';
 import { describeBestBy } from '../../runFolder/checkpointSelection';
+import { EngineHost } from '../EngineHost';
+import { averageAndScore, type AverageSelection } from '../services/averageScoring';
 import { EXPORT_EXTENSION, exportCheckpoint, importCheckpoint } from '../services/checkpoints';
 import { defaultHome } from '../services/home';
 import { exportMarian } from '../services/marianModels';
 import { RUN_FILE, RunsService } from '../services/runs';
-import { parseCommandArgs, parseIntArg } from './args';
+import { parseBackend, parseCommandArgs, parseIntArg } from './args';
 
 const USAGE = `Usage: npm run checkpoints -- <action> [options]
 
   list RUN [--json]                     complete checkpoints of a run (and folders skipped or
                                         set aside as damaged, with why)
   average RUN --last K                  average the last K trained checkpoints into avg-<steps>
-  average RUN --steps S1,S2,...         average chosen checkpoints (steps, best or last)
+  average RUN --steps S1,S2,...         average chosen checkpoints (steps, best or last);
+                                        the average's validation loss and BLEU are computed
+                                        (--backend NAME: auto, tensorflow-gpu, tensorflow,
+                                        wasm or cpu) and set against the averaged ones'
   export RUN CHECKPOINT OUT${EXPORT_EXTENSION} [--with-optimizer]
                                         one file: weights, configs and tokenizer.json
                                         (--with-optimizer: also Adam state, so it can resume)
@@ -92,6 +97,13 @@ function table(checkpoints: readonly CheckpointInfo[]): string {
     .join('\n');
 }
 
+/** The averaged checkpoints and their average as table rows, and whether averaging helped. */
+export function averageReport(avg: CheckpointInfo, list: readonly CheckpointInfo[]): string {
+  const sources = compareAverage(avg, list)?.sources ?? [];
+  const rows = [...sources.flatMap((s) => (s.checkpoint ? [s.checkpoint] : [])), avg];
+  return `${table(rows)}\n${describeAverage(avg, list)}`;
+}
+
 /**
  * Runs `checkpoints <action> ...`. Returns the exit code: 0 done, 2 bad arguments.
  * Failures of the action itself are thrown as AppError (main/host/cli.ts prints them).
@@ -112,6 +124,7 @@ export async function runCheckpointsCommand(argv: string[]): Promise<number> {
       steps: { type: 'string' },
       'with-optimizer': { type: 'boolean' },
       name: { type: 'string' },
+      backend: { type: 'string' },
     },
     true,
   );
@@ -154,7 +167,7 @@ export async function runCheckpointsCommand(argv: string[]): Promise<number> {
           'checkpoints average needs exactly one of --last K and --steps S1,S2.',
         );
       }
-      const which =
+      const which: AverageSelection =
         values.last !== undefined
           ? { last: parseIntArg('last', values.last, 2)! }
           : {
@@ -171,10 +184,21 @@ export async function runCheckpointsCommand(argv: string[]): Promise<number> {
                 return n;
               }),
             };
-      const info = await averageCheckpoints(runs.runDir(id), which);
-      console.log(
-        `Wrote ${info.id}: the mean of steps ${info.averagedFrom?.join(', ')} (${(info.bytes / 1e6).toFixed(1)} MB).`,
-      );
+      const engine = new EngineHost({
+        backend: parseBackend(values.backend),
+        restartOnCrash: false,
+      });
+      try {
+        const info = await averageAndScore(runs.home, runs, engine, id, which, {
+          onScoring: (written) =>
+            process.stderr.write(`Computing the validation loss and BLEU of ${written.id}...\n`),
+        });
+        console.log(
+          `Wrote ${info.id}: the mean of steps ${info.averagedFrom?.join(', ')} (${(info.bytes / 1e6).toFixed(1)} MB).\n${averageReport(info, await runs.checkpoints(id))}`,
+        );
+      } finally {
+        await engine.dispose();
+      }
       return 0;
     }
     case 'export': {

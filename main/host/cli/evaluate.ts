@@ -1,7 +1,7 @@
 /**
  * `npm run evaluate -- --run DIR --src FILE --ref FILE [--beam B]`: translates a test set,
  * writes the hypotheses (one line per source line) and prints corpus BLEU and chrF with
- * their sacreBLEU signatures.
+ * their sacreBLEU signatures. On a terminal, a progress line with an ETA goes to stderr.
  */
 import * as fsp from 'node:fs/promises';
 import { AppError, ErrorCode } from '../../../shared/errors';
@@ -10,6 +10,7 @@ import { corpusChrf, formatChrf } from '../../eval/chrf';
 import { DEFAULT_CHECKPOINT_REF } from '../../../shared/schema/decode';
 import { parseBackend, parseCommandArgs } from './args';
 import { DECODE_FLAGS, parseDecodeFlags, type CliDecodeSettings } from './decodeFlags';
+import { evaluateProgressLine, progressWriter } from './evaluateProgress';
 import { findRun, openDecoder, pickCheckpoint, reportFailure } from './runDecoder';
 import { flagHelp, flagOptions } from './settingFlags';
 
@@ -125,16 +126,18 @@ export async function runEvaluateCommand(argv: string[]): Promise<number> {
     const { decoder, engine } = await openDecoder(loc, picked.info.id, args.backend);
     const started = Date.now();
     let hypotheses: string[];
+    const progress = progressWriter((text) => process.stderr.write(text));
     try {
       const tty = process.stderr.isTTY;
+      if (tty) progress.line(evaluateProgressLine(0, sources.length, 0));
       const { translations, truncated } = await decoder.translateMany(
         sources,
         args.settings,
         (done, total) => {
-          if (tty) process.stderr.write(`\rtranslated ${done}/${total}`);
+          if (tty) progress.line(evaluateProgressLine(done, total, (Date.now() - started) / 1000));
         },
       );
-      if (tty) process.stderr.write('\n');
+      progress.end();
       if (truncated > 0) {
         process.stderr.write(
           `${truncated} source line(s) were longer than the model reads and were cut.\n`,
@@ -142,6 +145,8 @@ export async function runEvaluateCommand(argv: string[]): Promise<number> {
       }
       hypotheses = translations.map((t) => t.hypotheses[0]?.text ?? '');
     } finally {
+      // A failure's message then starts on a line of its own.
+      progress.end();
       decoder.dispose();
     }
     const seconds = (Date.now() - started) / 1000;

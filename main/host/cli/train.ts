@@ -98,7 +98,8 @@ function readable(flag: string, file: string | undefined): string | undefined {
   return path;
 }
 
-function fmtDuration(sec: number): string {
+/** A duration for a progress line: 45s, 3m07s, 1h05m; ? when unknown. */
+export function fmtDuration(sec: number): string {
   if (!Number.isFinite(sec)) return '?';
   const s = Math.round(sec);
   const h = Math.floor(s / 3600);

@@ -1,15 +1,16 @@
 /**
- * Checkpoint calls: list (best marked), average, delete, export to one .tstudio file, import;
- * export and import as a Hugging Face MarianMT folder.
+ * Checkpoint calls: list (best marked), average (scored by the engine worker), delete, export
+ * to one .tstudio file, import; export and import as a Hugging Face MarianMT folder.
  * Where an export may be written and which file an import may read is the file policy's
  * call (main/host/fileAccess.ts).
  */
 import { mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { ApiHandlers } from '../../../shared/api';
+import type { EngineHost } from '../EngineHost';
 import type { EventHub } from '../events';
 import type { FileAccess } from '../fileAccess';
-import { averageCheckpoints } from '../../runFolder/averaging';
+import { averageAndScore } from '../services/averageScoring';
 import { EXPORT_EXTENSION, exportCheckpoint, importCheckpoint } from '../services/checkpoints';
 import { exportMarian, importMarian } from '../services/marianModels';
 import type { RunsService } from '../services/runs';
@@ -31,6 +32,7 @@ type CheckpointHandlers = Pick<
 export function checkpointHandlers(
   home: string,
   runs: RunsService,
+  engine: EngineHost,
   events: EventHub,
   files: FileAccess,
 ): CheckpointHandlers {
@@ -38,7 +40,17 @@ export function checkpointHandlers(
     checkpointsList: ({ runId }) => runs.checkpoints(runId),
 
     async checkpointsAverage({ runId, ids }) {
-      const info = await averageCheckpoints(runs.runDir(runId), { refs: ids });
+      // Listed at once without scores, then again once the engine has scored it.
+      const info = await averageAndScore(
+        home,
+        runs,
+        engine,
+        runId,
+        { refs: ids },
+        {
+          onWritten: () => events.emit('checkpoints', { runId }),
+        },
+      );
       events.emit('checkpoints', { runId });
       return info;
     },

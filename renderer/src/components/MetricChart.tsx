@@ -2,9 +2,9 @@
  * One live line chart (recharts): several series keyed by run, merged by their x (the step,
  * or the wall-clock time or tokens seen the caller mapped them to), with hover values, even
  * ticks, a note on what the curve means, and CSV / PNG export. Animation and dots are off so
- * long runs stay smooth.
+ * long runs stay smooth. A click reports the point of the curve nearest the pointer.
  */
-import { memo, useRef, useState } from 'react';
+import { memo, useRef, useState, type MutableRefObject } from 'react';
 import {
   CartesianGrid,
   Legend,
@@ -14,22 +14,39 @@ import {
   Tooltip,
   XAxis,
   YAxis,
+  useYAxisScale,
+  type MouseHandlerDataParam,
 } from 'recharts';
 import { X_AXIS_LABEL, formatX, ticksFor, type XAxisMode } from '../lib/axis';
 import { chartPng, fileStem, saveBlob, toCsv } from '../lib/chartExport';
 import { errorMessage, formatNum } from '../lib/format';
+import { clickedPoint, type AxisPoint } from '../lib/pointCheckpoint';
 import { mergeByStep, thin, type Row } from '../lib/series';
 
 export interface ChartSeries {
   key: string;
   name: string;
   color: string;
-  /** `step` is the point's x: the step, or its time or tokens seen on those axes. */
-  points: { step: number; value: number }[];
+  /** `step` is the point's x: the step, or its time or tokens seen on those axes (`at`: its step). */
+  points: AxisPoint[];
   dashed?: boolean;
   faint?: boolean;
   /** Hidden from the legend (e.g. the raw curve under a smoothed one). */
   hideLegend?: boolean;
+}
+
+type YScale = ((value: number) => number | undefined) | undefined;
+
+/** Keeps the chart's y scale where the click handler can read it (recharts exposes it by hook only). */
+function YScaleProbe({ into }: { into: MutableRefObject<YScale> }): null {
+  const scale = useYAxisScale();
+  into.current = scale
+    ? (v) => {
+        const y = scale(v);
+        return typeof y === 'number' ? y : undefined;
+      }
+    : undefined;
+  return null;
 }
 
 export const RUN_COLORS = ['var(--accent)', '#f76707', '#12b886', '#e64980', '#339af0', '#fab005'];
@@ -58,6 +75,7 @@ function MetricChartImpl({
   empty,
   xMode = 'step',
   note,
+  onPointClick,
 }: {
   title: string;
   series: ChartSeries[];
@@ -68,8 +86,11 @@ function MetricChartImpl({
   xMode?: XAxisMode;
   /** What the curve means, shown on hover and focus of the (?) beside the title. */
   note?: string;
+  /** Makes points clickable: called with the clicked curve's key and its point. */
+  onPointClick?: (seriesKey: string, point: AxisPoint) => void;
 }) {
   const frame = useRef<HTMLElement>(null);
+  const yScale = useRef<YScale>(undefined);
   const [exportError, setExportError] = useState<string | undefined>(undefined);
   const positive = logScale
     ? series.map((s) => ({ ...s, points: s.points.filter((p) => p.value > 0) }))
@@ -81,6 +102,15 @@ function MetricChartImpl({
   const latest = primary?.points[primary.points.length - 1];
   const ticks = data.length > 0 ? ticksFor(xMode, data[0]!.step, data[data.length - 1]!.step) : [];
   const axisName = X_AXIS_LABEL[xMode];
+  const onClick = onPointClick
+    ? (state: MouseHandlerDataParam): void => {
+        // The row under the pointer, by the x the tooltip shows.
+        const x = state.activeLabel;
+        const row = typeof x === 'number' ? data.find((r) => r.step === x) : undefined;
+        const hit = clickedPoint(row, positive, state.activeCoordinate?.y, yScale.current);
+        if (hit) onPointClick(hit.key, hit.point);
+      }
+    : undefined;
 
   const exportCsv = (): void =>
     saveBlob(
@@ -153,7 +183,13 @@ function MetricChartImpl({
         </div>
       ) : (
         <ResponsiveContainer width="100%" height={height}>
-          <LineChart data={data} margin={{ top: 6, right: 12, bottom: 0, left: 0 }}>
+          <LineChart
+            data={data}
+            margin={{ top: 6, right: 12, bottom: 0, left: 0 }}
+            onClick={onClick}
+            style={onClick ? { cursor: 'pointer' } : undefined}
+          >
+            <YScaleProbe into={yScale} />
             <CartesianGrid stroke="var(--border)" strokeDasharray="3 3" />
             <XAxis
               dataKey="step"
@@ -222,6 +258,7 @@ export const MetricChart = memo(MetricChartImpl, (a, b) => {
     a.height !== b.height ||
     a.xMode !== b.xMode ||
     a.note !== b.note ||
+    a.onPointClick !== b.onPointClick ||
     a.series.length !== b.series.length
   )
     return false;

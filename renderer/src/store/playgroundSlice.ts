@@ -3,6 +3,7 @@ import { DECODE_DEFAULTS, DEFAULT_CHECKPOINT_REF } from '../../../shared/schema/
 import type { DecodeMode, Translation } from '../../../shared/types';
 import { studio } from '../api';
 import { errorMessage } from '../lib/format';
+import { checkpointAtOrBefore, noCheckpointNote, openedNote } from '../lib/pointCheckpoint';
 import type { StudioState } from './index';
 
 export type AttentionKind = 'cross' | 'self';
@@ -25,6 +26,8 @@ export interface PlaygroundSlice {
   heatLayer: number;
   /** A head index, or 'avg' for the mean over heads. */
   heatHead: number | 'avg';
+  /** Why this run and checkpoint were opened (a click on a curve), shown while they stay picked. */
+  pgOpenedNote: { runId: string; checkpoint: string; text: string } | undefined;
 
   setPlayground(
     patch: Partial<
@@ -42,7 +45,12 @@ export interface PlaygroundSlice {
       >
     >,
   ): void;
-  openInPlayground(runId: string, checkpoint?: string): void;
+  openInPlayground(runId: string, checkpoint?: string, note?: string): void;
+  /**
+   * Opens the run's checkpoint at `step` (or the nearest saved before it) in the Playground,
+   * from a click on a curve; resolves to the sentence saying why nothing opened, if so.
+   */
+  openStepInPlayground(runId: string, step: number): Promise<string | undefined>;
   setPlaygroundRun(runId: string | undefined): void;
   translate(): Promise<void>;
 }
@@ -66,16 +74,38 @@ export const createPlaygroundSlice: StateCreator<StudioState, [], [], Playground
   heatKind: 'cross',
   heatLayer: 0,
   heatHead: 'avg',
+  pgOpenedNote: undefined,
 
   setPlayground(patch) {
     set(patch);
   },
 
-  openInPlayground(runId, checkpoint = DEFAULT_CHECKPOINT_REF) {
-    set({ pgRunId: runId, pgCheckpoint: checkpoint, pgResult: undefined, pgError: undefined });
+  openInPlayground(runId, checkpoint = DEFAULT_CHECKPOINT_REF, note) {
+    set({
+      pgRunId: runId,
+      pgCheckpoint: checkpoint,
+      pgResult: undefined,
+      pgError: undefined,
+      pgOpenedNote: note === undefined ? undefined : { runId, checkpoint, text: note },
+    });
     get().selectRun(runId);
     void get().loadCheckpoints(runId);
     get().setScreen('playground');
+  },
+
+  async openStepInPlayground(runId, step) {
+    // Read afresh: a training run saves checkpoints after the list was last shown.
+    await get().loadCheckpoints(runId);
+    const entry = get().checkpoints[runId];
+    if (entry?.error) return entry.error;
+    const list = entry?.list ?? [];
+    const checkpoint = checkpointAtOrBefore(list, step);
+    if (!checkpoint) {
+      const name = get().runs.find((r) => r.id === runId)?.name ?? runId;
+      return noCheckpointNote(name, step, list);
+    }
+    get().openInPlayground(runId, checkpoint.id, openedNote(step, checkpoint));
+    return undefined;
   },
 
   setPlaygroundRun(runId) {

@@ -1,6 +1,7 @@
-import { useEffect, useRef, useState } from 'react';
+import { Fragment, useEffect, useRef, useState } from 'react';
 import type { BestBy } from '../../../../shared/types';
 import { ConfirmButton } from '../../components/ConfirmButton';
+import { AverageNote } from './AverageNote';
 import { EmptyState, ErrorNote } from '../../components/Notice';
 import { formatBytes, formatDate, formatNum } from '../../lib/format';
 import { useStudio } from '../../store';
@@ -69,6 +70,9 @@ export function CheckpointsScreen() {
     </>
   );
 }
+
+/** Columns of the checkpoint table (an average's note row spans them). */
+const TABLE_COLUMNS = 9;
 
 function CheckpointTable({ runId }: { runId: string }) {
   const entry = useStudio((s) => s.checkpoints[runId]);
@@ -144,96 +148,96 @@ function CheckpointTable({ runId }: { runId: string }) {
             </thead>
             <tbody>
               {list.map((c) => (
-                <tr
-                  key={c.id}
-                  data-testid="checkpoint-row"
-                  data-checkpoint-id={c.id}
-                  data-best={c.best}
-                >
-                  <td>
-                    <input
-                      type="checkbox"
-                      aria-label={`Select checkpoint ${c.id}`}
-                      checked={selected.includes(c.id)}
-                      data-testid="checkpoint-select"
-                      onChange={(e) =>
-                        setPicked((p) =>
-                          e.target.checked ? [...p, c.id] : p.filter((x) => x !== c.id),
-                        )
-                      }
-                    />
-                  </td>
-                  <td>
-                    {c.best ? (
-                      <>
-                        <span
-                          className="star"
-                          title="Best checkpoint"
-                          aria-label="best"
-                          data-testid="checkpoint-best"
-                        >
-                          ★
-                        </span>
-                        {c.bestBy && (
-                          <span className="muted small" data-testid="checkpoint-best-by">
-                            {' '}
-                            {bestByLabel(c.bestBy)}
+                <Fragment key={c.id}>
+                  <tr data-testid="checkpoint-row" data-checkpoint-id={c.id} data-best={c.best}>
+                    <td>
+                      <input
+                        type="checkbox"
+                        aria-label={`Select checkpoint ${c.id}`}
+                        checked={selected.includes(c.id)}
+                        data-testid="checkpoint-select"
+                        onChange={(e) =>
+                          setPicked((p) =>
+                            e.target.checked ? [...p, c.id] : p.filter((x) => x !== c.id),
+                          )
+                        }
+                      />
+                    </td>
+                    <td>
+                      {c.best ? (
+                        <>
+                          <span
+                            className="star"
+                            title="Best checkpoint"
+                            aria-label="best"
+                            data-testid="checkpoint-best"
+                          >
+                            ★
                           </span>
-                        )}
-                      </>
-                    ) : null}
-                  </td>
-                  <td>
-                    <code>{c.id}</code>
-                    {c.averagedFrom && (
-                      <span className="muted small"> avg of {c.averagedFrom.join(', ')}</span>
-                    )}
-                  </td>
-                  <td className="num" data-testid="checkpoint-step">
-                    {c.step}
-                  </td>
-                  <td className="num">{formatNum(c.validLoss, 4)}</td>
-                  <td className="num">{c.bleu === undefined ? '–' : c.bleu.toFixed(2)}</td>
-                  <td className="num">{formatBytes(c.bytes)}</td>
-                  <td className="small muted">{formatDate(c.createdAt)}</td>
-                  <td className="row-actions">
-                    <button
-                      type="button"
-                      className="btn small"
-                      data-testid="checkpoint-open"
-                      onClick={() => openInPlayground(runId, c.id)}
-                    >
-                      Open in playground
-                    </button>
-                    <button
-                      type="button"
-                      className="btn small"
-                      disabled={busy}
-                      data-testid="checkpoint-export"
-                      onClick={() => void exportCkpt(runId, c.id)}
-                    >
-                      Export
-                    </button>
-                    <button
-                      type="button"
-                      className="btn small"
-                      disabled={busy}
-                      title="A MarianMT folder that transformers.MarianMTModel.from_pretrained loads"
-                      data-testid="checkpoint-export-hf"
-                      onClick={() => void exportCkpt(runId, c.id, 'huggingface')}
-                    >
-                      Export for Hugging Face
-                    </button>
-                    <ConfirmButton
-                      label="Delete"
-                      question={`Delete checkpoint ${c.id}?`}
-                      confirmLabel="Delete"
-                      testId="checkpoint-delete"
-                      disabled={busy}
-                      onConfirm={() => deleteCkpt(runId, c.id)}
-                    />
-                  </td>
-                </tr>
+                          {c.bestBy && (
+                            <span className="muted small" data-testid="checkpoint-best-by">
+                              {' '}
+                              {bestByLabel(c.bestBy)}
+                            </span>
+                          )}
+                        </>
+                      ) : null}
+                    </td>
+                    <td>
+                      <code>{c.id}</code>
+                      {c.averagedFrom && (
+                        <span className="muted small"> avg of {c.averagedFrom.join(', ')}</span>
+                      )}
+                    </td>
+                    <td className="num" data-testid="checkpoint-step">
+                      {c.step}
+                    </td>
+                    <td className="num">{formatNum(c.validLoss, 4)}</td>
+                    <td className="num">{c.bleu === undefined ? '–' : c.bleu.toFixed(2)}</td>
+                    <td className="num">{formatBytes(c.bytes)}</td>
+                    <td className="small muted">{formatDate(c.createdAt)}</td>
+                    <td className="row-actions">
+                      <button
+                        type="button"
+                        className="btn small"
+                        data-testid="checkpoint-open"
+                        onClick={() => openInPlayground(runId, c.id)}
+                      >
+                        Open in playground
+                      </button>
+                      <button
+                        type="button"
+                        className="btn small"
+                        disabled={busy}
+                        data-testid="checkpoint-export"
+                        onClick={() => void exportCkpt(runId, c.id)}
+                      >
+                        Export
+                      </button>
+                      <button
+                        type="button"
+                        className="btn small"
+                        disabled={busy}
+                        title="A MarianMT folder that transformers.MarianMTModel.from_pretrained loads"
+                        data-testid="checkpoint-export-hf"
+                        onClick={() => void exportCkpt(runId, c.id, 'huggingface')}
+                      >
+                        Export for Hugging Face
+                      </button>
+                      <ConfirmButton
+                        label="Delete"
+                        question={`Delete checkpoint ${c.id}?`}
+                        confirmLabel="Delete"
+                        testId="checkpoint-delete"
+                        disabled={busy}
+                        onConfirm={() => deleteCkpt(runId, c.id)}
+                      />
+                    </td>
+                  </tr>
+                  {c.averagedFrom && (
+                    <AverageNote avg={c} list={list} columns={TABLE_COLUMNS} scoring={busy} />
+                  )}
+                </Fragment>
               ))}
             </tbody>
           </table>

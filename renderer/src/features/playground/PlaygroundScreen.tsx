@@ -31,6 +31,11 @@ export function PlaygroundScreen() {
   const seq = useStudio((s) => s.pgSeq);
   const setScreen = useStudio((s) => s.setScreen);
   const openInside = useStudio((s) => s.openInside);
+  const openedNote = useStudio((s) =>
+    s.pgOpenedNote?.runId === s.pgRunId && s.pgOpenedNote?.checkpoint === s.pgCheckpoint
+      ? s.pgOpenedNote?.text
+      : undefined,
+  );
 
   useEffect(() => {
     void loadRuns();
@@ -128,6 +133,11 @@ export function PlaygroundScreen() {
             </select>
           </label>
         </div>
+        {openedNote && (
+          <p className="muted small" data-testid="pg-opened-note">
+            {openedNote}
+          </p>
+        )}
         <form
           noValidate
           data-testid="translate-form"

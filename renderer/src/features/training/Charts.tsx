@@ -1,16 +1,16 @@
-import { useEffect } from 'react';
+import { useCallback, useEffect, useState } from 'react';
 import type { RunInfo } from '../../../../shared/types';
 import { MetricChart, RUN_COLORS, type ChartSeries } from '../../components/MetricChart';
 import { ErrorNote } from '../../components/Notice';
 import { X_AXIS_LABEL, type XAxisMode } from '../../lib/axis';
-import { onAxis, stepToX } from '../../lib/runAxis';
+import { loggedStep, placeOnAxis, type AxisPoint } from '../../lib/pointCheckpoint';
 import { derived, ema } from '../../lib/series';
 import { useStudio } from '../../store';
 import type { BleuPoint, RunSeries, TrainPoint, ValidPoint } from '../../store/trainingSlice';
 import { CompareSettings } from './CompareSettings';
 
 type Pick = { run: RunInfo; color: string; s: RunSeries | undefined };
-type Pt = { step: number; value: number };
+type Pt = AxisPoint;
 
 // Point arrays derived once per store array, so unchanged charts keep their props.
 const trainLoss = derived<TrainPoint, Pt[]>('loss');
@@ -31,7 +31,7 @@ function placed(points: Pt[], train: TrainPoint[] | undefined, mode: XAxisMode):
   const source = train ?? NO_TRAIN;
   const hit = axisCache.get(points);
   if (hit && hit.mode === mode && hit.train === source) return hit.out;
-  const out = onAxis(points, stepToX(source, mode));
+  const out = placeOnAxis(points, source, mode);
   axisCache.set(points, { mode, train: source, out });
   return out;
 }
@@ -82,6 +82,21 @@ export function Charts({ run }: { run: RunInfo }) {
   const loadMetrics = useStudio((s) => s.loadMetrics);
   const xAxis = useStudio((s) => s.xAxis);
   const setXAxis = useStudio((s) => s.setXAxis);
+  const openStep = useStudio((s) => s.openStepInPlayground);
+  // Why the last click on a point opened nothing, for the run it was made on.
+  const [clickNote, setClickNote] = useState<{ runId: string; text: string } | undefined>();
+  // Stable, so charts whose points did not change skip their re-render.
+  const openPoint = useCallback(
+    (seriesKey: string, point: AxisPoint) => {
+      // Series keys are `${run id}:${curve}`.
+      const runId = seriesKey.slice(0, seriesKey.lastIndexOf(':'));
+      setClickNote(undefined);
+      void openStep(runId, loggedStep(point)).then((text) => {
+        if (text !== undefined) setClickNote({ runId, text });
+      });
+    },
+    [openStep],
+  );
 
   useEffect(() => {
     void loadMetrics(run.id);
@@ -193,6 +208,14 @@ export function Charts({ run }: { run: RunInfo }) {
           counted: no tokens-seen curve.
         </p>
       )}
+      <p className="muted small" data-testid="chart-click-hint">
+        Click a point on a curve to open that step&apos;s checkpoint in the Playground.
+      </p>
+      {clickNote && shown.some((r) => r.id === clickNote.runId) && (
+        <p className="small" role="status" data-testid="chart-click-note">
+          {clickNote.text}
+        </p>
+      )}
       <div className="charts-grid">
         <MetricChart
           title="Training loss"
@@ -200,6 +223,7 @@ export function Charts({ run }: { run: RunInfo }) {
           series={lossSeries}
           logScale={logScale}
           xMode={xAxis}
+          onPointClick={openPoint}
           note={lossNote(run.train.labelSmoothing)}
           empty="The loss appears here once training starts."
         />
@@ -208,6 +232,7 @@ export function Charts({ run }: { run: RunInfo }) {
           testId="chart-valid-loss"
           logScale={logScale}
           xMode={xAxis}
+          onPointClick={openPoint}
           note={lossNote(run.train.labelSmoothing)}
           series={build(
             picks,
@@ -221,6 +246,7 @@ export function Charts({ run }: { run: RunInfo }) {
           title="Perplexity"
           testId="chart-perplexity"
           xMode={xAxis}
+          onPointClick={openPoint}
           logScale={logScale}
           series={build(
             picks,
@@ -234,6 +260,7 @@ export function Charts({ run }: { run: RunInfo }) {
           title="BLEU and chrF"
           testId="chart-bleu"
           xMode={xAxis}
+          onPointClick={openPoint}
           series={[
             ...build(
               picks,
@@ -265,6 +292,7 @@ export function Charts({ run }: { run: RunInfo }) {
           title="Learning rate"
           testId="chart-lr"
           xMode={xAxis}
+          onPointClick={openPoint}
           logScale={logScale}
           series={build(
             picks,
@@ -277,6 +305,7 @@ export function Charts({ run }: { run: RunInfo }) {
           title="Tokens per second"
           testId="chart-tokens"
           xMode={xAxis}
+          onPointClick={openPoint}
           series={build(
             picks,
             (s) =>
