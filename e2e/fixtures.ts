@@ -76,6 +76,8 @@ async function stop(child: ChildProcess): Promise<void> {
  */
 export interface SeedRun {
   maxSteps: number;
+  /** More `train` flags, e.g. early stopping. */
+  args?: string[];
 }
 
 export const test = base.extend<{
@@ -105,6 +107,7 @@ export const test = base.extend<{
           home,
           '--max-steps',
           String(seedRun.maxSteps),
+          ...(seedRun.args ?? []),
         ],
         { stdio: 'pipe', timeout: 300_000 },
       );
