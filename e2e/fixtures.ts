@@ -49,6 +49,24 @@ async function startServer(home: string): Promise<{ server: StudioServer; child:
     child.stdout?.on('data', check);
     child.once('exit', (code) => reject(new Error(`serve exited with ${code}:\n${output}`)));
   });
+  // The flows start once the engine has chosen its backend, as a user sees the studio after
+  // its first seconds: a threaded wasm start that hangs is replaced after
+  // THREADED_START_LIMIT_MS (main/host/EngineHost.ts), and no flow should time out on that.
+  await new Promise<void>((resolveReady, reject) => {
+    const timer = setTimeout(
+      () => reject(new Error(`the engine did not start within 120 s:\n${output}`)),
+      120_000,
+    );
+    const check = (): void => {
+      if (/Engine backend: |The engine did not start/.test(output)) {
+        clearTimeout(timer);
+        resolveReady();
+      }
+    };
+    check();
+    child.stdout?.on('data', check);
+    child.stderr?.on('data', check);
+  });
   const parsed = new URL(url);
   return {
     child,

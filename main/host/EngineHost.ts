@@ -82,11 +82,11 @@ export interface EngineHostOptions {
 /**
  * tfjs-backend-wasm's threaded build was seen to hang inside tf.setBackend('wasm') in Node,
  * about one start in fifteen on a loaded 2-core machine (main/worker/wasmThreads.ts starts it;
- * a normal threaded start takes 2-8 s there). A start that has not answered by then is given
+ * a normal threaded start takes 2-8 s there, under load). A start that has not answered by then is given
  * up: the worker is terminated and a single-threaded one starts in its place, and the engine
  * info says why.
  */
-export const THREADED_START_LIMIT_MS = 45_000;
+export const THREADED_START_LIMIT_MS = 20_000;
 
 /** Threads the wasm backend gets unless told otherwise. */
 export function defaultWasmThreads(env: NodeJS.ProcessEnv = process.env): number {
