@@ -1,6 +1,6 @@
 /**
  * The import's validation without the import: resolve, read, clean and split
- * (importDataset.ts's stages, in the same order with the same checks) over the whole of
+ * (importDataset.ts's stages, the reading one shared: readCleanSplit.ts) over the whole of
  * the dropped files, writing nothing, so the preview names a bad line anywhere in them.
  * On a small corpus it also trains the tokenizer, to say how many tokens the requested
  * vocabulary can really have.
@@ -9,13 +9,12 @@ import { AppError, ErrorCode } from '../../shared/errors';
 import type { CorpusCheck, VocabCheck } from '../../shared/corpusCheck';
 import { IMPORT_DEFAULTS } from '../../shared/schema/importOptions';
 import type { ImportOptions, ImportProgress } from '../../shared/types';
-import { WordCounter } from '../text/bpeTrainer';
-import { Cleaner } from '../text/cleaning';
-import { ValidationFilter, checkCleaning, noValidationPairsError, nothingLeftError } from './clean';
+import { type WordCounter } from '../text/bpeTrainer';
+import { checkCleaning } from './clean';
 import { ImportProgressReporter } from './importProgress';
-import { forEachPair } from './readCorpus';
 import { guessLanguages, inspectCorpusFiles, resolveSource } from './sources';
-import { SeededSplit, checkValidation } from './split';
+import { readCleanSplit } from './readCleanSplit';
+import { checkValidation } from './split';
 import type { PairSink } from './split';
 import { checkVocabSize, trainTokenizers } from './trainBpe';
 
@@ -99,42 +98,20 @@ async function runChecks(
       progress.emit(phase);
     };
 
-  const cleaner = new Cleaner(cleaning);
-  const words = { src: new WordCounter(), tgt: new WordCounter() };
   const train = new CountingSink();
   const valid = new CountingSink();
-  const split = new SeededSplit(
+  const { cleaning: report, words } = await readCleanSplit({
+    plan,
+    infos,
+    validPlan,
+    validInfos,
+    cleaning,
+    validation,
     train,
     valid,
-    'fraction' in validation ? validation : undefined,
-    (s, t) => {
-      words.src.add(s);
-      words.tgt.add(t);
-    },
-  );
-  await forEachPair(
-    plan,
-    reading(0),
-    (s, t) => {
-      if (cleaner.keep(s, t)) split.add(s, t, cleaner.hash);
-    },
-    afterBatch('reading'),
-  );
-  split.finish(cleaner.report.kept);
-  if (train.pairs === 0) throw nothingLeftError(infos, cleaner.report, cleaning);
-
-  if (validPlan !== undefined) {
-    const filter = new ValidationFilter();
-    await forEachPair(
-      validPlan,
-      reading(trainBytes),
-      (s, t) => {
-        if (filter.keep(s, t)) valid.write();
-      },
-      afterBatch('validation'),
-    );
-    if (filter.report.kept === 0) throw noValidationPairsError(validInfos, filter.report);
-  }
+    reading,
+    afterBatch,
+  });
 
   const vocab =
     words.src.size + words.tgt.size <= VOCAB_CHECK_MAX_WORDS
@@ -143,7 +120,7 @@ async function runChecks(
   progress.setPercent(100);
   progress.emit('done', true);
   return {
-    cleaning: cleaner.report,
+    cleaning: report,
     trainPairs: train.pairs,
     validPairs: valid.pairs,
     ...(vocab !== undefined ? { vocab } : {}),

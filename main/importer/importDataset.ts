@@ -9,17 +9,14 @@
 import { AppError, ErrorCode } from '../../shared/errors';
 import { IMPORT_DEFAULTS } from '../../shared/schema/importOptions';
 import type {
-  CleaningReport,
   DatasetMeta,
   DatasetStats,
   ImportOptions,
   ImportPhase,
   ImportProgress,
 } from '../../shared/types';
-import { WordCounter } from '../text/bpeTrainer';
-import { Cleaner } from '../text/cleaning';
 import { stripGz } from '../text/corpusFormats';
-import { ValidationFilter, checkCleaning, noValidationPairsError, nothingLeftError } from './clean';
+import { checkCleaning } from './clean';
 import { DatasetDraft } from './datasetDraft';
 import {
   assertNameFree,
@@ -31,10 +28,10 @@ import {
 import { checkCancelled } from './datasetsIO';
 import type { CorpusFileInfo } from './datasetsIO';
 import { ImportProgressReporter } from './importProgress';
-import { forEachPair } from './readCorpus';
 import type { ReadCorpusOptions } from './readCorpus';
 import { guessLanguages, inspectCorpusFiles, resolveSource } from './sources';
-import { SeededSplit, checkValidation } from './split';
+import { readCleanSplit } from './readCleanSplit';
+import { checkValidation } from './split';
 import { tokenStats } from './tokenStats';
 import { checkVocabSize, trainTokenizers } from './trainBpe';
 
@@ -131,44 +128,24 @@ export async function importDataset(
         progress.emit(phase);
       };
 
-    // Read, clean and split the training corpus, counting words for the tokenizer.
-    const cleaner = new Cleaner(cleaning);
-    const words = { src: new WordCounter(), tgt: new WordCounter() };
-    const split = new SeededSplit(
-      draft.train,
-      draft.valid,
-      'fraction' in validation ? validation : undefined,
-      (s, t) => {
-        words.src.add(s);
-        words.tgt.add(t);
-      },
-    );
-    await forEachPair(
+    // Read, clean and split the training corpus, counting words for the tokenizer; the
+    // user's own validation files lose only empty pairs, so scores stay comparable.
+    const {
+      cleaning: cleaningReport,
+      validCleaning,
+      words,
+    } = await readCleanSplit({
       plan,
-      reading(0),
-      (s, t) => {
-        if (cleaner.keep(s, t)) split.add(s, t, cleaner.hash);
-      },
-      afterBatch('reading'),
-    );
-    split.finish(cleaner.report.kept);
-    if (draft.train.pairs === 0) throw nothingLeftError(infos, cleaner.report, cleaning);
-
-    // The user's own validation files: only empty pairs are dropped, so scores stay comparable.
-    let validCleaning: CleaningReport | undefined;
-    if (validPlan !== undefined) {
-      const filter = new ValidationFilter();
-      await forEachPair(
-        validPlan,
-        reading(trainBytes),
-        (s, t) => {
-          if (filter.keep(s, t)) out.valid.write(s, t);
-        },
-        afterBatch('validation'),
-      );
-      if (filter.report.kept === 0) throw noValidationPairsError(validInfos, filter.report);
-      validCleaning = filter.report;
-    }
+      infos,
+      validPlan,
+      validInfos,
+      cleaning,
+      validation,
+      train: draft.train,
+      valid: draft.valid,
+      reading,
+      afterBatch,
+    });
     await draft.closeSplits();
     const trainPairs = draft.train.pairs;
     const validPairs = draft.valid.pairs;
@@ -215,7 +192,7 @@ export async function importDataset(
       validPairs,
       src: sides.src,
       tgt: sides.tgt,
-      cleaning: cleaner.report,
+      cleaning: cleaningReport,
       ...(validCleaning !== undefined ? { validCleaning } : {}),
       ...vocab,
     };
