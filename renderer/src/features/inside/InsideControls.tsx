@@ -2,8 +2,8 @@
  * What the Inside views are computed from: the run, checkpoint and sentence (the same as the
  * Playground's, so a link carries them over), and the knobs of the open view.
  */
-import { useEffect } from 'react';
 import { useStudio } from '../../store';
+import { RunCheckpointPicker } from '../playground/RunCheckpointPicker';
 import { VIEWS } from './views';
 
 const isMac = typeof navigator !== 'undefined' && /Mac/i.test(navigator.platform);
@@ -14,11 +14,7 @@ function range(n: number): number[] {
 
 export function InsideControls({ onShow }: { onShow: () => void }) {
   const runs = useStudio((s) => s.runs);
-  const selectedRunId = useStudio((s) => s.selectedRunId);
   const runId = useStudio((s) => s.pgRunId);
-  const setRun = useStudio((s) => s.setPlaygroundRun);
-  const checkpoint = useStudio((s) => s.pgCheckpoint);
-  const ckpts = useStudio((s) => (s.pgRunId ? s.checkpoints[s.pgRunId] : undefined));
   const text = useStudio((s) => s.pgText);
   const setPg = useStudio((s) => s.setPlayground);
   const st = {
@@ -35,13 +31,6 @@ export function InsideControls({ onShow }: { onShow: () => void }) {
   const knobs = VIEWS.find((v) => v.name === st.view)?.knobs ?? [];
   const watching = st.view === 'watch';
 
-  useEffect(() => {
-    if (!runId && runs.length > 0) {
-      const id = runs.some((r) => r.id === selectedRunId) ? selectedRunId : runs[0]?.id;
-      if (id) setRun(id);
-    }
-  }, [runId, runs, selectedRunId, setRun]);
-
   const layers = run ? Math.max(run.model.encoderLayers, run.model.decoderLayers) : 1;
   const heads = run?.model.heads ?? 1;
   return (
@@ -53,40 +42,7 @@ export function InsideControls({ onShow }: { onShow: () => void }) {
           onShow();
         }}
       >
-        <div className="grid">
-          <label>
-            Run
-            <select
-              value={runId ?? ''}
-              data-testid="in-run"
-              onChange={(e) => setRun(e.target.value || undefined)}
-            >
-              {!runId && <option value="">Pick a run…</option>}
-              {runs.map((r) => (
-                <option key={r.id} value={r.id}>
-                  {r.name} ({r.status}, step {r.step})
-                </option>
-              ))}
-            </select>
-          </label>
-          <label>
-            Checkpoint
-            <select
-              value={checkpoint}
-              data-testid="in-checkpoint"
-              onChange={(e) => setPg({ pgCheckpoint: e.target.value })}
-            >
-              <option value="best">best</option>
-              <option value="last">last</option>
-              {(ckpts?.list ?? []).map((c) => (
-                <option key={c.id} value={c.id}>
-                  {c.id}
-                  {c.best ? ' ★' : ''}
-                </option>
-              ))}
-            </select>
-          </label>
-        </div>
+        <RunCheckpointPicker testIdPrefix="in" />
         <label className="block">
           Source sentence
           <textarea

@@ -4,6 +4,7 @@ import { DECODE_FIELDS, nbestIssue, type DecodeMode } from '../../../../shared/s
 import { EmptyState, ErrorNote } from '../../components/Notice';
 import { NumberField } from '../../components/NumberField';
 import { useStudio } from '../../store';
+import { RunCheckpointPicker } from './RunCheckpointPicker';
 import { TranslationView } from './TranslationView';
 
 const isMac = typeof navigator !== 'undefined' && /Mac/i.test(navigator.platform);
@@ -13,11 +14,7 @@ export function PlaygroundScreen() {
   const runs = useStudio((s) => s.runs);
   const runsLoaded = useStudio((s) => s.runsLoaded);
   const loadRuns = useStudio((s) => s.loadRuns);
-  const selectedRunId = useStudio((s) => s.selectedRunId);
   const pgRunId = useStudio((s) => s.pgRunId);
-  const setRun = useStudio((s) => s.setPlaygroundRun);
-  const checkpoint = useStudio((s) => s.pgCheckpoint);
-  const ckpts = useStudio((s) => (s.pgRunId ? s.checkpoints[s.pgRunId] : undefined));
   const text = useStudio((s) => s.pgText);
   const mode = useStudio((s) => s.pgMode);
   const beamSize = useStudio((s) => s.pgBeamSize);
@@ -40,14 +37,6 @@ export function PlaygroundScreen() {
   useEffect(() => {
     void loadRuns();
   }, [loadRuns]);
-
-  // Default to the run selected elsewhere (remembered).
-  useEffect(() => {
-    if (!pgRunId && runs.length > 0) {
-      const id = runs.some((r) => r.id === selectedRunId) ? selectedRunId : runs[0]?.id;
-      if (id) setRun(id);
-    }
-  }, [pgRunId, runs, selectedRunId, setRun]);
 
   if (runsLoaded && runs.length === 0) {
     return (
@@ -99,40 +88,7 @@ export function PlaygroundScreen() {
         <h2 id="pg-title" className="sr-only">
           Translate
         </h2>
-        <div className="grid">
-          <label>
-            Run
-            <select
-              value={pgRunId ?? ''}
-              data-testid="pg-run"
-              onChange={(e) => setRun(e.target.value || undefined)}
-            >
-              {!pgRunId && <option value="">Pick a run…</option>}
-              {runs.map((r) => (
-                <option key={r.id} value={r.id}>
-                  {r.name} ({r.status}, step {r.step})
-                </option>
-              ))}
-            </select>
-          </label>
-          <label>
-            Checkpoint
-            <select
-              value={checkpoint}
-              data-testid="pg-checkpoint"
-              onChange={(e) => set({ pgCheckpoint: e.target.value })}
-            >
-              <option value="best">best</option>
-              <option value="last">last</option>
-              {(ckpts?.list ?? []).map((c) => (
-                <option key={c.id} value={c.id}>
-                  {c.id}
-                  {c.best ? ' ★' : ''}
-                </option>
-              ))}
-            </select>
-          </label>
-        </div>
+        <RunCheckpointPicker testIdPrefix="pg" />
         {openedNote && (
           <p className="muted small" data-testid="pg-opened-note">
             {openedNote}
