@@ -1,7 +1,6 @@
 /** Page object for the Datasets screen: drop / pick files, preview, import, list and stats. */
-import { readFileSync } from 'node:fs';
-import { basename } from 'node:path';
 import type { Locator, Page } from '@playwright/test';
+import { dropFilesOn } from './drop';
 
 export class DatasetsPage {
   readonly dropzone: Locator;
@@ -70,27 +69,7 @@ export class DatasetsPage {
    * dragenter / dragover / drop on the drop zone (in web mode the page then uploads them).
    */
   async dropFiles(paths: string[]): Promise<void> {
-    const files = paths.map((p) => ({
-      name: basename(p),
-      base64: readFileSync(p).toString('base64'),
-    }));
-    const dataTransfer = await this.page.evaluateHandle((list) => {
-      // Runs in the page (DOM types are not in the e2e tsconfig).
-      const g = globalThis as unknown as {
-        DataTransfer: new () => { items: { add(file: unknown): void } };
-      };
-      const dt = new g.DataTransfer();
-      for (const f of list) {
-        const bin = atob(f.base64);
-        const bytes = new Uint8Array(bin.length);
-        for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
-        dt.items.add(new File([bytes], f.name));
-      }
-      return dt;
-    }, files);
-    for (const type of ['dragenter', 'dragover', 'drop']) {
-      await this.dropzone.dispatchEvent(type, { dataTransfer });
-    }
+    await dropFilesOn(this.page, this.dropzone, paths);
   }
 
   /** The file-picker path (same upload as a drop). */
